@@ -1,0 +1,123 @@
+/**
+ * Import clean-up after fixing: a `use` whose name the fixes left without any
+ * reference is removed, or narrowed when it is one leaf of a list
+ * (`use std::thread::{self, spawn};` -> `use std::thread;`).
+ *
+ * Only names that were referenced before fixing and are not any more are
+ * touched, and never a CamelCase name outside the paths the rules rewrite
+ * (a trait import is used by its methods, not by its name).
+ */
+import { SyntaxNode } from './parser';
+import { SourceFile } from './source';
+import { TextEdit } from './types';
+
+interface Leaf {
+  name: string;
+  node: SyntaxNode;
+  path: string;
+}
+
+const MANAGED = /^(?:::)?(?:std::thread|std::sync::mpsc|tokio::runtime|futures::executor)\b/;
+
+/** Counts identifier references per name outside `use` declarations. */
+export function referenceCounts(source: SourceFile): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const id of source.tree.rootNode.descendantsOfType(['identifier', 'type_identifier'])) {
+    counts.set(id.text, (counts.get(id.text) ?? 0) + 1);
+  }
+  // Subtract the names written in use declarations themselves.
+  for (const use of source.tree.rootNode.descendantsOfType('use_declaration')) {
+    for (const id of use.descendantsOfType(['identifier', 'type_identifier'])) {
+      counts.set(id.text, (counts.get(id.text) ?? 1) - 1);
+    }
+  }
+  return counts;
+}
+
+export function unusedImportEdits(source: SourceFile, before: Map<string, number>): TextEdit[] {
+  const now = referenceCounts(source);
+  const edits: TextEdit[] = [];
+  for (const use of source.tree.rootNode.descendantsOfType('use_declaration')) {
+    if (use.hasError) continue;
+    const arg = use.childForFieldName('argument');
+    if (!arg) continue;
+    const leaves: Leaf[] = [];
+    collectLeaves(arg, '', leaves);
+    const dead = new Set(
+      leaves
+        .filter((l) => (before.get(l.name) ?? 0) > 0 && (now.get(l.name) ?? 0) === 0)
+        .filter((l) => MANAGED.test(l.path) || /^[a-z_]/.test(l.name))
+        .map((l) => l.node.id),
+    );
+    if (dead.size === 0) continue;
+    const rendered = render(arg, dead);
+    if (rendered === null) edits.push(removeLine(source, use));
+    else edits.push({ start: arg.startIndex, end: arg.endIndex, text: rendered });
+  }
+  return edits;
+}
+
+function collectLeaves(tree: SyntaxNode, prefix: string, out: Leaf[]): void {
+  const join = (p: string, s: string) => (p ? `${p}::${s}` : s);
+  switch (tree.type) {
+    case 'identifier':
+    case 'scoped_identifier': {
+      const path = join(prefix, tree.text);
+      out.push({ name: path.split('::').pop()!, node: tree, path });
+      return;
+    }
+    case 'self':
+      out.push({ name: prefix.split('::').pop()!, node: tree, path: prefix });
+      return;
+    case 'use_as_clause': {
+      const alias = tree.childForFieldName('alias')?.text;
+      const p = tree.childForFieldName('path');
+      if (alias && alias !== '_' && p) out.push({ name: alias, node: tree, path: join(prefix, p.text) });
+      return;
+    }
+    case 'scoped_use_list': {
+      const p = tree.childForFieldName('path');
+      const list = tree.childForFieldName('list');
+      if (list) collectLeaves(list, join(prefix, p ? p.text : ''), out);
+      return;
+    }
+    case 'use_list':
+      for (const t of tree.namedChildren) collectLeaves(t, prefix, out);
+      return;
+    default:
+  }
+}
+
+/** The use tree without the dead leaves; null when nothing is left. */
+function render(tree: SyntaxNode, dead: Set<number>): string | null {
+  if (dead.has(tree.id)) return null;
+  if (tree.type === 'scoped_use_list') {
+    const p = tree.childForFieldName('path');
+    const list = tree.childForFieldName('list');
+    if (!list) return tree.text;
+    const items = list.namedChildren.map((t) => render(t, dead)).filter((t): t is string => t !== null);
+    if (items.length === 0) return null;
+    if (items.length === list.namedChildren.length) return tree.text;
+    const prefix = p ? `${p.text}::` : '';
+    if (items.length === 1) return items[0] === 'self' ? (p ? p.text : 'self') : `${prefix}${items[0]}`;
+    return `${prefix}{${items.join(', ')}}`;
+  }
+  if (tree.type === 'use_list') {
+    const items = tree.namedChildren.map((t) => render(t, dead)).filter((t): t is string => t !== null);
+    if (items.length === 0) return null;
+    return items.length === 1 ? items[0] : `{${items.join(', ')}}`;
+  }
+  return tree.text;
+}
+
+/** An edit that deletes a whole item with its line (and trailing blank line when it leaves two). */
+export function removeLine(source: SourceFile, node: SyntaxNode): TextEdit {
+  const text = source.text;
+  let start = node.startIndex;
+  let end = node.endIndex;
+  const lineStart = source.lineStartOf(start);
+  if (/^[ \t]*$/.test(text.slice(lineStart, start))) start = lineStart;
+  const rest = /^[ \t]*(\r?\n)?/.exec(text.slice(end))!;
+  if (start === lineStart) end += rest[0].length;
+  return { start, end, text: '' };
+}

@@ -1,0 +1,63 @@
+/**
+ * The canonical paths the rules match, in one place, so the resolver can
+ * settle glob imports and the macro lowering can tell which macro arguments
+ * are worth a look.
+ */
+export const STD_THREAD = 'std::thread';
+export const THREAD_SPAWN = 'std::thread::spawn';
+export const THREAD_SLEEP = 'std::thread::sleep';
+export const THREAD_SLEEP_MS = 'std::thread::sleep_ms';
+export const THREAD_SCOPE = 'std::thread::scope';
+export const THREAD_BUILDER = 'std::thread::Builder';
+export const THREAD_BUILDER_NEW = 'std::thread::Builder::new';
+export const THREAD_JOIN_HANDLE = 'std::thread::JoinHandle';
+
+export const STD_MPSC = 'std::sync::mpsc';
+export const MPSC_CHANNEL = 'std::sync::mpsc::channel';
+export const MPSC_SYNC_CHANNEL = 'std::sync::mpsc::sync_channel';
+export const MPSC_SENDER = 'std::sync::mpsc::Sender';
+export const MPSC_SYNC_SENDER = 'std::sync::mpsc::SyncSender';
+export const MPSC_RECEIVER = 'std::sync::mpsc::Receiver';
+
+export const TOKIO_RUNTIME = 'tokio::runtime::Runtime';
+export const TOKIO_RUNTIME_NEW = 'tokio::runtime::Runtime::new';
+export const TOKIO_RUNTIME_BUILDER = 'tokio::runtime::Builder';
+export const TOKIO_HANDLE = 'tokio::runtime::Handle';
+export const TOKIO_LOCAL_SET = 'tokio::task::LocalSet';
+
+/** Free functions that run a future to completion on the calling thread. */
+export const BLOCK_ON_FNS = [
+  'futures::executor::block_on',
+  'futures_executor::block_on',
+  'futures_lite::future::block_on',
+  'pollster::block_on',
+  'async_std::task::block_on',
+  'tokio_test::block_on',
+];
+
+export const KNOWN_PATHS: ReadonlySet<string> = new Set([
+  STD_THREAD,
+  THREAD_SPAWN,
+  THREAD_SLEEP,
+  THREAD_SLEEP_MS,
+  THREAD_SCOPE,
+  THREAD_BUILDER,
+  THREAD_JOIN_HANDLE,
+  STD_MPSC,
+  MPSC_CHANNEL,
+  MPSC_SYNC_CHANNEL,
+  MPSC_SENDER,
+  MPSC_SYNC_SENDER,
+  MPSC_RECEIVER,
+  TOKIO_RUNTIME,
+  TOKIO_RUNTIME_BUILDER,
+  TOKIO_HANDLE,
+  TOKIO_LOCAL_SET,
+  ...BLOCK_ON_FNS,
+]);
+
+/**
+ * Words whose presence in a macro's arguments makes them worth re-parsing
+ * (format-family macros are everywhere; most hold nothing a rule flags).
+ */
+export const INTERESTING_WORDS = /\b(?:spawn|sleep|sleep_ms|recv|recv_timeout|iter|send|block_on|join|Runtime|Builder|runtime|Handle|channel|sync_channel)\b/;

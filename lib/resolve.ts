@@ -1,0 +1,292 @@
+/**
+ * Name resolution (SPEC §2): turns a path as written into the canonical path
+ * it names, following `use` trees (nested, aliased, `self`, globs,
+ * block-scoped), `crate::`/`self::`/`super::`, and shadowing by local items
+ * and bindings. Rules compare canonical paths, never raw text.
+ */
+import { SyntaxNode } from './parser';
+import { KNOWN_PATHS } from './paths';
+
+type Binding =
+  | { kind: 'path'; path: string }
+  /** A local variable or parameter: not a path at all. */
+  | { kind: 'local' };
+
+interface Scope {
+  uses: Map<string, string>;
+  globs: string[];
+  items: Set<string>;
+}
+
+const SCOPE_TYPES = new Set(['block', 'declaration_list', 'source_file']);
+const ITEM_TYPES = new Set([
+  'function_item', 'mod_item', 'struct_item', 'enum_item', 'union_item', 'type_item',
+  'trait_item', 'const_item', 'static_item',
+]);
+
+export class Resolver {
+  private scopes = new Map<number, Scope>();
+
+  /** @param fileModule the module path of the file, e.g. `crate::runtime`. */
+  constructor(readonly fileModule = 'crate') {}
+
+  /** The canonical path a path-like node names, or null (a local, `Self`, …). */
+  resolve(node: SyntaxNode | null | undefined): string | null {
+    if (!node) return null;
+    const written = segmentsOf(node);
+    if (!written) return null;
+    return this.resolveSegments(written.segments, written.absolute, node);
+  }
+
+  /** The canonical path of a call's callee (`f(..)`), if it is a path. */
+  resolveCallee(call: SyntaxNode): string | null {
+    return this.resolve(call.childForFieldName('function'));
+  }
+
+  /** The module path (`crate::a::b`) that a node sits in. */
+  moduleOf(node: SyntaxNode): string {
+    const names: string[] = [];
+    for (let n = node.parent; n; n = n.parent) {
+      if (n.type === 'mod_item') names.push(n.childForFieldName('name')?.text ?? '');
+    }
+    return [this.fileModule, ...names.reverse()].join('::');
+  }
+
+  resolveSegments(segments: string[], absolute: boolean, at: SyntaxNode): string | null {
+    if (segments.length === 0) return null;
+    if (absolute) return segments.join('::');
+    const [first, ...rest] = segments;
+    if (first === 'Self') return null;
+    if (first === 'crate' || first === 'self' || first === 'super') {
+      return join(this.relative(first, rest, at));
+    }
+    const binding = this.lookup(first, at, segments.length === 1);
+    if (!binding) return segments.join('::');
+    if (binding.kind === 'local') return null;
+    return join([binding.path, ...rest]);
+  }
+
+  /** Whether a single name is a local binding (let, parameter, pattern) at `at`. */
+  isLocal(name: string, at: SyntaxNode): boolean {
+    return this.lookup(name, at, true)?.kind === 'local';
+  }
+
+  private relative(first: string, rest: string[], at: SyntaxNode): string[] {
+    if (first === 'crate') return ['crate', ...rest];
+    const mod = this.moduleOf(at).split('::');
+    let i = 0;
+    if (first === 'super') {
+      mod.pop();
+      while (rest[i] === 'super') {
+        mod.pop();
+        i++;
+      }
+    }
+    return [...mod, ...rest.slice(i)];
+  }
+
+  private lookup(name: string, at: SyntaxNode, value: boolean): Binding | null {
+    let child = at;
+    for (let node = at.parent; node; child = node, node = node.parent) {
+      if (value && bindsInScope(node, child, name)) return { kind: 'local' };
+      if (SCOPE_TYPES.has(node.type)) {
+        const scope = this.scopeOf(node);
+        const used = scope.uses.get(name);
+        if (used !== undefined) return { kind: 'path', path: used };
+        if (scope.items.has(name)) {
+          return { kind: 'path', path: node.type === 'block' ? `{local}::${name}` : `${this.moduleOf(child)}::${name}` };
+        }
+        const glob = pickGlob(scope.globs, name);
+        if (glob) return { kind: 'path', path: glob };
+      }
+      // A module does not see the names of the scope around it.
+      if (node.type === 'mod_item') return null;
+    }
+    return null;
+  }
+
+  private scopeOf(node: SyntaxNode): Scope {
+    let scope = this.scopes.get(node.id);
+    if (scope) return scope;
+    scope = { uses: new Map(), globs: [], items: new Set() };
+    for (const item of node.namedChildren) {
+      if (item.type === 'use_declaration') {
+        const arg = item.childForFieldName('argument');
+        if (arg) this.collectUse(arg, [], scope, item);
+      } else if (ITEM_TYPES.has(item.type)) {
+        const n = item.childForFieldName('name');
+        if (n) scope.items.add(n.text);
+      } else if (item.type === 'extern_crate_declaration') {
+        const crate = item.childForFieldName('name')?.text;
+        const alias = item.childForFieldName('alias')?.text;
+        if (crate && alias) scope.uses.set(alias, crate);
+      }
+    }
+    // Uniform paths: `use rt::x;` names the sibling module `rt` when there is one.
+    const mod = this.moduleOf(node.type === 'source_file' ? node : node.firstNamedChild ?? node);
+    const local = (p: string): string => {
+      const head = p.split('::')[0];
+      return scope!.items.has(head) && node.type !== 'block' ? `${mod}::${p}` : p;
+    };
+    for (const [k, v] of scope.uses) scope.uses.set(k, local(v));
+    scope.globs = scope.globs.map(local);
+    this.scopes.set(node.id, scope);
+    return scope;
+  }
+
+  private collectUse(tree: SyntaxNode, prefix: string[], scope: Scope, at: SyntaxNode): void {
+    switch (tree.type) {
+      case 'identifier':
+      case 'scoped_identifier':
+      case 'crate':
+      case 'super':
+      case 'self': {
+        const path = this.usePath(prefix, tree, at);
+        if (!path) return;
+        const last = path[path.length - 1];
+        if (tree.type === 'self' && prefix.length) scope.uses.set(prefix[prefix.length - 1], join(path.slice(0, -1)));
+        else if (last !== 'self') scope.uses.set(last, join(path));
+        return;
+      }
+      case 'use_as_clause': {
+        const path = this.usePath(prefix, tree.childForFieldName('path'), at);
+        const alias = tree.childForFieldName('alias')?.text;
+        if (!path || !alias || alias === '_') return;
+        const full = path[path.length - 1] === 'self' ? path.slice(0, -1) : path;
+        scope.uses.set(alias, join(full));
+        return;
+      }
+      case 'use_wildcard': {
+        const inner = tree.namedChildren[0];
+        const path = inner ? this.usePath(prefix, inner, at) : this.usePath(prefix, null, at);
+        if (path) scope.globs.push(join(path));
+        return;
+      }
+      case 'scoped_use_list': {
+        const pathNode = tree.childForFieldName('path');
+        const path = pathNode ? this.usePath(prefix, pathNode, at) : prefix;
+        const list = tree.childForFieldName('list');
+        if (path && list) for (const t of list.namedChildren) this.collectUse(t, path, scope, at);
+        return;
+      }
+      case 'use_list':
+        for (const t of tree.namedChildren) this.collectUse(t, prefix, scope, at);
+        return;
+      default:
+    }
+  }
+
+  /** Segments of a use path under a prefix; `crate`/`self`/`super` made absolute. */
+  private usePath(prefix: string[], node: SyntaxNode | null, at: SyntaxNode): string[] | null {
+    const written = node ? segmentsOf(node) : { segments: [], absolute: false };
+    if (!written) return null;
+    const segs = [...prefix, ...written.segments];
+    if (prefix.length === 0 && segs.length && (segs[0] === 'crate' || segs[0] === 'self' || segs[0] === 'super')) {
+      return this.relative(segs[0], segs.slice(1), at);
+    }
+    return segs;
+  }
+}
+
+function join(segments: string[]): string {
+  return segments.join('::');
+}
+
+/** Among glob imports, the one that yields a path the rules know. */
+function pickGlob(globs: string[], name: string): string | null {
+  for (const g of globs) {
+    const p = `${g}::${name}`;
+    if (KNOWN_PATHS.has(p)) return p;
+  }
+  return null;
+}
+
+/** The written segments of a path-like node. */
+export function segmentsOf(node: SyntaxNode): { segments: string[]; absolute: boolean } | null {
+  switch (node.type) {
+    case 'identifier':
+    case 'type_identifier':
+    case 'crate':
+    case 'self':
+    case 'super':
+      return { segments: [node.text], absolute: false };
+    case 'scoped_identifier':
+    case 'scoped_type_identifier': {
+      const path = node.childForFieldName('path');
+      const name = node.childForFieldName('name');
+      if (!name) return null;
+      if (!path) {
+        const absolute = node.firstChild?.type === '::';
+        return { segments: [name.text], absolute };
+      }
+      if (path.type === 'generic_type' || path.type === 'bracketed_type') {
+        const inner = path.type === 'generic_type' ? segmentsOf(path) : null;
+        return inner ? { segments: [...inner.segments, name.text], absolute: inner.absolute } : null;
+      }
+      const head = segmentsOf(path);
+      return head ? { segments: [...head.segments, name.text], absolute: head.absolute } : null;
+    }
+    case 'generic_type': {
+      const t = node.childForFieldName('type');
+      return t ? segmentsOf(t) : null;
+    }
+    case 'generic_function': {
+      const f = node.childForFieldName('function');
+      return f ? segmentsOf(f) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Whether `node`, entered from `child`, binds `name` for code inside `child`. */
+function bindsInScope(node: SyntaxNode, child: SyntaxNode, name: string): boolean {
+  switch (node.type) {
+    case 'block': {
+      for (const stmt of node.namedChildren) {
+        if (stmt.startIndex >= child.startIndex) break;
+        if (stmt.type === 'let_declaration' && patternBinds(stmt.childForFieldName('pattern'), name)) return true;
+      }
+      return false;
+    }
+    case 'function_item':
+    case 'closure_expression':
+      if (child.type === 'parameters' || child.type === 'closure_parameters') return false;
+      return patternBinds(node.childForFieldName('parameters'), name);
+    case 'for_expression':
+      return child === node.childForFieldName('body') || child.id === node.childForFieldName('body')?.id
+        ? patternBinds(node.childForFieldName('pattern'), name)
+        : false;
+    case 'match_arm':
+      return child.id !== node.childForFieldName('pattern')?.id && patternBinds(node.childForFieldName('pattern'), name);
+    case 'if_expression':
+    case 'while_expression': {
+      if (child.id !== node.childForFieldName('consequence')?.id && child.id !== node.childForFieldName('body')?.id) return false;
+      const cond = node.childForFieldName('condition');
+      if (!cond) return false;
+      const lets = cond.type === 'let_condition' ? [cond] : cond.descendantsOfType('let_condition');
+      return lets.some((l) => patternBinds(l.childForFieldName('pattern'), name));
+    }
+    default:
+      return false;
+  }
+}
+
+const NOT_BINDING_PARENTS = new Set(['scoped_identifier', 'scoped_type_identifier', 'generic_type', 'field_expression']);
+
+/** Whether a pattern (or parameter list) introduces `name`. */
+export function patternBinds(pattern: SyntaxNode | null, name: string): boolean {
+  if (!pattern) return false;
+  if (pattern.type === 'identifier') return pattern.text === name;
+  if (!pattern.text.includes(name)) return false;
+  for (const id of pattern.descendantsOfType(['identifier', 'shorthand_field_identifier'])) {
+    if (id.text !== name) continue;
+    const parent = id.parent;
+    if (!parent || NOT_BINDING_PARENTS.has(parent.type)) continue;
+    if (parent.type === 'tuple_struct_pattern' && parent.childForFieldName('type')?.id === id.id) continue;
+    if (parent.type === 'parameter' && parent.childForFieldName('type')?.id === id.id) continue;
+    if (parent.type === 'field_pattern' && parent.childForFieldName('name')?.id === id.id && parent.childForFieldName('pattern')) continue;
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,70 @@
+/**
+ * The rule API. A rule is one file in `rules/` that exports
+ * `createRule({ id, meta, defaultOptions, create })`. `create` receives a
+ * context and returns visitors keyed by tree-sitter node type (plus
+ * `source_file:exit`); the engine runs one query pass per file and calls them.
+ */
+import { SyntaxNode } from './parser';
+import { SourceFile, Range } from './source';
+import { Resolver } from './resolve';
+import { Fix, Settings } from './types';
+import { ExecContext } from './context';
+import type { ProjectIndex } from './project';
+
+export interface RuleMeta {
+  /** Starts with a verb: "Disallow …". */
+  description: string;
+  fixable: boolean;
+  recommended: 'error' | 'warn';
+  /** Message templates with `{{placeholders}}`. */
+  messages: Record<string, string>;
+  /** JSON schema of the options object (strict: additionalProperties false). */
+  schema: Record<string, unknown>;
+}
+
+export interface ReportDescriptor {
+  node?: SyntaxNode;
+  range?: Range;
+  messageId: string;
+  data?: Record<string, string | number>;
+  fix?: Fix | null;
+}
+
+export interface RuleContext<O> {
+  readonly id: string;
+  readonly source: SourceFile;
+  readonly resolver: Resolver;
+  readonly options: O;
+  readonly settings: Settings;
+  readonly project: ProjectIndex;
+  /** Whether sync code may assume a running tokio runtime (settings + project). */
+  readonly ambientRuntime: boolean;
+  contextOf(node: SyntaxNode): ExecContext;
+  report(descriptor: ReportDescriptor): void;
+}
+
+export type Visitors = Record<string, (node: SyntaxNode) => void>;
+
+export interface RuleModule<O = Record<string, unknown>> {
+  id: string;
+  meta: RuleMeta & { docsUrl: string };
+  defaultOptions: O;
+  create(context: RuleContext<O>): Visitors;
+}
+
+export const DOCS_BASE = 'https://github.com/rustokio/rustokio-lint/blob/main/docs/rules/';
+
+export function createRule<O extends object>(def: {
+  id: string;
+  meta: RuleMeta;
+  defaultOptions: O;
+  create(context: RuleContext<O>): Visitors;
+}): RuleModule<O> {
+  return { ...def, meta: { ...def.meta, docsUrl: `${DOCS_BASE}${def.id}.md` } };
+}
+
+/** Fills `{{name}}` placeholders. */
+export function formatMessage(template: string, data?: Record<string, string | number>): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+}

@@ -1,0 +1,16 @@
+import { createRule } from '../lib/rule';
+
+export default createRule({
+  id: 'no-thread-sleep',
+  meta: {
+    description: 'TODO',
+    fixable: false,
+    recommended: 'error',
+    messages: {},
+    schema: { type: 'object', properties: {}, additionalProperties: false },
+  },
+  defaultOptions: {},
+  create() {
+    return {};
+  },
+});
