@@ -21,6 +21,12 @@ export class ProjectIndex {
     this.files.set(filePath, scanFile(filePath, text));
   }
 
+  /**
+   * Why a sync call site is reached from async code, when it is: the sync fn
+   * that holds it and one async caller chain. Null when it is not reached.
+   */
+  reachability?: (filePath: string, node: import('./parser').SyntaxNode) => { fn: string; chain: string } | null;
+
   /** Whether any file of the project has a `#[tokio::main]` fn. */
   get hasTokioMain(): boolean {
     for (const f of this.files.values()) if (f.hasTokioMain) return true;
