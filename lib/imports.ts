@@ -19,18 +19,25 @@ interface Leaf {
 
 const MANAGED = /^(?:::)?(?:std::thread|std::sync::mpsc|tokio::runtime|futures::executor)\b/;
 
-/** Counts identifier references per name outside `use` declarations. */
+/**
+ * Counts the references per name outside `use` declarations: identifiers that
+ * can name an import (the first segment of a path, or a bare name; not the
+ * later segments of `tokio::time::sleep`).
+ */
 export function referenceCounts(source: SourceFile): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const id of source.tree.rootNode.descendantsOfType(['identifier', 'type_identifier'])) {
-    counts.set(id.text, (counts.get(id.text) ?? 0) + 1);
-  }
-  // Subtract the names written in use declarations themselves.
-  for (const use of source.tree.rootNode.descendantsOfType('use_declaration')) {
-    for (const id of use.descendantsOfType(['identifier', 'type_identifier'])) {
-      counts.set(id.text, (counts.get(id.text) ?? 1) - 1);
+  const count = (root: SyntaxNode, by: number) => {
+    for (const id of root.descendantsOfType(['identifier', 'type_identifier'])) {
+      const p = id.parent;
+      if (p && (p.type === 'scoped_identifier' || p.type === 'scoped_type_identifier') && p.childForFieldName('name')?.id === id.id) {
+        // `a::b`: `b` names nothing by itself, unless the path is `::b`.
+        if (p.childForFieldName('path')) continue;
+      }
+      counts.set(id.text, (counts.get(id.text) ?? 0) + by);
     }
-  }
+  };
+  count(source.tree.rootNode, 1);
+  for (const use of source.tree.rootNode.descendantsOfType('use_declaration')) count(use, -1);
   return counts;
 }
 
@@ -99,7 +106,11 @@ function render(tree: SyntaxNode, dead: Set<number>): string | null {
     if (items.length === 0) return null;
     if (items.length === list.namedChildren.length) return tree.text;
     const prefix = p ? `${p.text}::` : '';
-    if (items.length === 1) return items[0] === 'self' ? (p ? p.text : 'self') : `${prefix}${items[0]}`;
+    if (items.length === 1) {
+      const only = items[0];
+      if (p && (only === 'self' || only.startsWith('self as '))) return p.text + only.slice(4);
+      return `${prefix}${only}`;
+    }
     return `${prefix}{${items.join(', ')}}`;
   }
   if (tree.type === 'use_list') {

@@ -2,21 +2,28 @@
  * The one tree-sitter parser of a process (or worker thread), and the queries
  * compiled against the Rust grammar. Everything else asks here for trees.
  */
-import Parser = require('tree-sitter');
-// tree-sitter-rust has no type declarations of its own.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const Rust: unknown = require('tree-sitter-rust');
+import type ParserType = require('tree-sitter');
 
-export type SyntaxNode = Parser.SyntaxNode;
-export type Tree = Parser.Tree;
+// The tree-sitter bindings patch their native classes when first loaded and
+// break when loaded twice in one process (as a test runner does per test
+// file). The test environment loads them once and hands them over here.
+const preloaded = (globalThis as { __rustokioTreeSitter?: { Parser: typeof ParserType; Rust: unknown } })
+  .__rustokioTreeSitter;
+const Parser: typeof ParserType = preloaded?.Parser ?? require('tree-sitter');
+// tree-sitter-rust has no type declarations of its own.
+const Rust: unknown = preloaded?.Rust ?? require('tree-sitter-rust');
+type Parser = ParserType;
+
+export type SyntaxNode = ParserType.SyntaxNode;
+export type Tree = ParserType.Tree;
 
 let parser: Parser | null = null;
-const queries = new Map<string, Parser.Query>();
+const queries = new Map<string, ParserType.Query>();
 
 function getParser(): Parser {
   if (!parser) {
     parser = new Parser();
-    parser.setLanguage(Rust as Parser.Language);
+    parser.setLanguage(Rust as ParserType.Language);
   }
   return parser;
 }
@@ -28,10 +35,10 @@ export function parse(text: string, oldTree?: Tree): Tree {
 }
 
 /** A query compiled once per process and reused for every file. */
-export function query(source: string): Parser.Query {
+export function query(source: string): ParserType.Query {
   let q = queries.get(source);
   if (!q) {
-    q = new Parser.Query(Rust as Parser.Language, source);
+    q = new Parser.Query(Rust as ParserType.Language, source);
     queries.set(source, q);
   }
   return q;
