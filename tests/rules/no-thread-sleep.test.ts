@@ -3,50 +3,234 @@ import { ruleTester } from '../rule-tester';
 
 ruleTester(rule, {
   valid: [
-    'fn main() { std::thread::sleep(std::time::Duration::from_secs(1)); }',
-    'async fn f() { tokio::time::sleep(std::time::Duration::from_secs(1)).await; }',
+    { name: 'sync fn', code: 'fn main() { std::thread::sleep(std::time::Duration::from_secs(1)); }' },
+    { name: 'tokio sleep', code: 'async fn f() { tokio::time::sleep(std::time::Duration::from_secs(1)).await; }' },
+    { name: 'async-std sleep', code: 'async fn f() { async_std::task::sleep(std::time::Duration::from_secs(1)).await; }' },
+    { name: 'a method named sleep', code: 'async fn f(timer: Timer) { timer.sleep(5); }' },
+    { name: 'a local fn named sleep', code: 'use std::thread::sleep;\nfn sleep2() {}\nasync fn f() { fn sleep(_: u64) {} sleep(1); }' },
+    { name: 'a local binding named sleep', code: 'use std::thread::sleep;\nasync fn f() { let sleep = |_: u64| (); sleep(1); }' },
+    { name: 'a sync closure in an async fn', code: 'async fn f() { let c = || std::thread::sleep(d); c(); }' },
+    { name: 'inside a thread closure in async code', code: 'async fn f() { std::thread::spawn(move || std::thread::sleep(d)); }' },
+    { name: 'strings and comments', code: 'async fn f() {\n    // std::thread::sleep(d);\n    let s = "std::thread::sleep(d)";\n}' },
+    { name: 'macro_rules! body', code: 'macro_rules! nap { () => { std::thread::sleep(d) }; }\nasync fn f() {}' },
+    { name: 'opaque macro arguments', code: 'async fn f() { my_macro!(std::thread::sleep(d)); }' },
+    { name: 'a local module named thread', code: 'mod thread { pub fn sleep(_: u64) {} }\nasync fn f() { thread::sleep(1); }' },
+    { name: 'a module that does not import thread', code: 'use std::thread;\nmod m { async fn f() { thread::sleep(d); } }' },
   ],
   invalid: [
     {
-      code: `use std::time::Duration;
-async fn f() {
-    std::thread::sleep(Duration::from_secs(1));
-}
-`,
+      name: 'full path in an async fn',
+      code: 'use std::time::Duration;\nasync fn f() {\n    std::thread::sleep(Duration::from_secs(1));\n}\n',
       errors: [{ messageId: 'async', line: 3, column: 5, endLine: 3, endColumn: 47 }],
-      output: `use std::time::Duration;
-async fn f() {
-    tokio::time::sleep(Duration::from_secs(1)).await;
-}
-`,
+      output: 'use std::time::Duration;\nasync fn f() {\n    tokio::time::sleep(Duration::from_secs(1)).await;\n}\n',
     },
     {
-      name: 'seed pattern 1 with the sleep first: interval_at keeps the first delay',
-      code: `use std::thread;
-use std::time::Duration;
-fn start() {
-    tokio::spawn(async move {
-        loop {
-            thread::sleep(Duration::from_secs(1));
-            do_work();
-        }
-    });
-}
-fn do_work() {}
-`,
-      errors: [{ messageId: 'async', line: 6, column: 13 }],
-      output: `use std::time::Duration;
-fn start() {
-    tokio::spawn(async move {
-        let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(1), Duration::from_secs(1));
-        loop {
-            interval.tick().await;
-            do_work();
-        }
-    });
-}
-fn do_work() {}
-`,
+      name: 'absolute path',
+      code: 'async fn f(d: std::time::Duration) {\n    ::std::thread::sleep(d);\n}\n',
+      errors: [{ messageId: 'async', line: 2, column: 5 }],
+      output: 'async fn f(d: std::time::Duration) {\n    tokio::time::sleep(d).await;\n}\n',
+    },
+    {
+      name: 'module import, removed once unused',
+      code: 'use std::thread;\nuse std::time::Duration;\n\nasync fn f(d: Duration) {\n    thread::sleep(d);\n}\n',
+      errors: [{ messageId: 'async', line: 5, column: 5 }],
+      output: 'use std::time::Duration;\n\nasync fn f(d: Duration) {\n    tokio::time::sleep(d).await;\n}\n',
+    },
+    {
+      name: 'module alias',
+      code: 'use std::thread as t;\nasync fn f(d: std::time::Duration) {\n    t::sleep(d);\n}\n',
+      errors: [{ messageId: 'async', line: 3, column: 5 }],
+      output: 'async fn f(d: std::time::Duration) {\n    tokio::time::sleep(d).await;\n}\n',
+    },
+    {
+      name: 'fn import',
+      code: 'use std::thread::sleep;\nasync fn f(d: std::time::Duration) {\n    sleep(d);\n}\n',
+      errors: [{ messageId: 'async', line: 3, column: 5 }],
+      output: 'async fn f(d: std::time::Duration) {\n    tokio::time::sleep(d).await;\n}\n',
+    },
+    {
+      name: 'self and fn in a list: narrowed to what is still used',
+      code: 'use std::thread::{self, sleep};\nasync fn f(d: std::time::Duration) {\n    sleep(d);\n    println!("{:?}", thread::current().id());\n}\n',
+      errors: [{ messageId: 'async', line: 3, column: 5 }],
+      output: 'use std::thread;\nasync fn f(d: std::time::Duration) {\n    tokio::time::sleep(d).await;\n    println!("{:?}", thread::current().id());\n}\n',
+    },
+    {
+      name: 'nested use tree',
+      code: 'use std::{thread, time::Duration};\nasync fn f() {\n    thread::sleep(Duration::from_millis(10));\n}\n',
+      errors: [{ messageId: 'async', line: 3, column: 5 }],
+      output: 'use std::time::Duration;\nasync fn f() {\n    tokio::time::sleep(Duration::from_millis(10)).await;\n}\n',
+    },
+    {
+      name: 'glob import',
+      code: 'use std::thread::*;\nasync fn f(d: std::time::Duration) {\n    sleep(d);\n}\n',
+      errors: [{ messageId: 'async', line: 3, column: 5 }],
+      output: 'use std::thread::*;\nasync fn f(d: std::time::Duration) {\n    tokio::time::sleep(d).await;\n}\n',
+    },
+    {
+      name: 'use inside the fn',
+      code: 'async fn f(d: std::time::Duration) {\n    use std::thread;\n    thread::sleep(d);\n}\n',
+      errors: [{ messageId: 'async', line: 3, column: 5 }],
+      output: 'async fn f(d: std::time::Duration) {\n    tokio::time::sleep(d).await;\n}\n',
+    },
+    {
+      name: 'async block in a sync fn',
+      code: 'fn f(d: std::time::Duration) {\n    let fut = async move {\n        std::thread::sleep(d);\n    };\n}\n',
+      errors: [{ messageId: 'async', line: 3, column: 9 }],
+      output: 'fn f(d: std::time::Duration) {\n    let fut = async move {\n        tokio::time::sleep(d).await;\n    };\n}\n',
+    },
+    {
+      name: 'async closure',
+      code: 'fn f() {\n    let c = async move |d: std::time::Duration| std::thread::sleep(d);\n}\n',
+      errors: [{ messageId: 'async', line: 2, column: 49 }],
+      output: 'fn f() {\n    let c = async move |d: std::time::Duration| tokio::time::sleep(d).await;\n}\n',
+    },
+    {
+      name: 'async method in an impl, tail expression',
+      code: 'struct S;\nimpl S {\n    async fn wait(&self, d: std::time::Duration) {\n        std::thread::sleep(d)\n    }\n}\n',
+      errors: [{ messageId: 'async', line: 4, column: 9 }],
+      output: 'struct S;\nimpl S {\n    async fn wait(&self, d: std::time::Duration) {\n        tokio::time::sleep(d).await\n    }\n}\n',
+    },
+    {
+      name: 'tokio::test fn',
+      code: '#[tokio::test]\nasync fn t() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n',
+      errors: [{ messageId: 'async', line: 3, column: 5 }],
+      output: '#[tokio::test]\nasync fn t() {\n    tokio::time::sleep(std::time::Duration::from_millis(1)).await;\n}\n',
+    },
+    {
+      name: 'sleep_ms keeps its unit',
+      code: 'async fn f() {\n    std::thread::sleep_ms(250);\n}\n',
+      errors: [{ messageId: 'async', line: 2, column: 5 }],
+      output: 'async fn f() {\n    tokio::time::sleep(std::time::Duration::from_millis(250 as u64)).await;\n}\n',
+    },
+    {
+      name: 'seed case 8: a while loop that sleeps last becomes an interval ticked first',
+      code: [
+        'async fn health(running: std::sync::atomic::AtomicBool) {',
+        '    while running.load(std::sync::atomic::Ordering::Acquire) {',
+        '        check();',
+        '        std::thread::sleep(std::time::Duration::from_secs(1));',
+        '    }',
+        '}',
+        'fn check() {}',
+        '',
+      ].join('\n'),
+      errors: [{ messageId: 'async', line: 4, column: 9 }],
+      output: [
+        'async fn health(running: std::sync::atomic::AtomicBool) {',
+        '    let mut interval = tokio::time::interval(std::time::Duration::from_secs(1));',
+        '    while running.load(std::sync::atomic::Ordering::Acquire) {',
+        '        interval.tick().await;',
+        '        check();',
+        '    }',
+        '}',
+        'fn check() {}',
+        '',
+      ].join('\n'),
+    },
+    {
+      name: 'seed case 3: interval is already bound, the timer is interval_timer',
+      code: [
+        'async fn monitor(interval: std::time::Duration) {',
+        '    loop {',
+        '        std::thread::sleep(interval);',
+        '        refresh();',
+        '    }',
+        '}',
+        'fn refresh() {}',
+        '',
+      ].join('\n'),
+      errors: [{ messageId: 'async', line: 3, column: 9 }],
+      output: [
+        'async fn monitor(interval: std::time::Duration) {',
+        '    let mut interval_timer = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);',
+        '    loop {',
+        '        interval_timer.tick().await;',
+        '        refresh();',
+        '    }',
+        '}',
+        'fn refresh() {}',
+        '',
+      ].join('\n'),
+    },
+    {
+      name: 'seed case 9: a duration computed in the loop stays a sleep',
+      code: [
+        'async fn cleanup(nanos: std::sync::atomic::AtomicU64) {',
+        '    loop {',
+        '        let every = std::time::Duration::from_nanos(nanos.load(std::sync::atomic::Ordering::Acquire));',
+        '        std::thread::sleep(every);',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+      errors: [{ messageId: 'async', line: 4, column: 9 }],
+      output: [
+        'async fn cleanup(nanos: std::sync::atomic::AtomicU64) {',
+        '    loop {',
+        '        let every = std::time::Duration::from_nanos(nanos.load(std::sync::atomic::Ordering::Acquire));',
+        '        tokio::time::sleep(every).await;',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    {
+      name: 'a backoff assigned in the loop stays a sleep',
+      code: 'async fn retry(mut delay: std::time::Duration) {\n    loop {\n        try_once();\n        delay *= 2;\n        std::thread::sleep(delay);\n    }\n}\nfn try_once() {}\n',
+      errors: [{ messageId: 'async', line: 5, column: 9 }],
+      output: 'async fn retry(mut delay: std::time::Duration) {\n    loop {\n        try_once();\n        delay *= 2;\n        tokio::time::sleep(delay).await;\n    }\n}\nfn try_once() {}\n',
+    },
+    {
+      name: 'a duration from a method call stays a sleep',
+      code: 'async fn poll(cfg: Config) {\n    loop {\n        work();\n        std::thread::sleep(cfg.period());\n    }\n}\n',
+      errors: [{ messageId: 'async', line: 4, column: 9 }],
+      output: 'async fn poll(cfg: Config) {\n    loop {\n        work();\n        tokio::time::sleep(cfg.period()).await;\n    }\n}\n',
+    },
+    {
+      name: 'loopStyle sleep keeps a plain sleep',
+      code: 'async fn f() {\n    loop {\n        work();\n        std::thread::sleep(std::time::Duration::from_secs(1));\n    }\n}\n',
+      options: { loopStyle: 'sleep' },
+      errors: [{ messageId: 'async', line: 4, column: 9 }],
+      output: 'async fn f() {\n    loop {\n        work();\n        tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n    }\n}\n',
+    },
+    {
+      name: 'a sleep in the middle of a loop body stays a sleep',
+      code: 'async fn f() {\n    loop {\n        a();\n        std::thread::sleep(std::time::Duration::from_secs(1));\n        b();\n    }\n}\n',
+      errors: [{ messageId: 'async', line: 4, column: 9 }],
+      output: 'async fn f() {\n    loop {\n        a();\n        tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n        b();\n    }\n}\n',
+    },
+    {
+      name: 'inside a tokio::select! branch body',
+      code: 'async fn f(d: std::time::Duration) {\n    tokio::select! {\n        _ = other() => { std::thread::sleep(d); }\n    }\n}\n',
+      errors: [{ messageId: 'async', line: 3, column: 26 }],
+      output: 'async fn f(d: std::time::Duration) {\n    tokio::select! {\n        _ = other() => { tokio::time::sleep(d).await; }\n    }\n}\n',
+    },
+    {
+      name: 'inside println! arguments',
+      code: 'async fn f(d: std::time::Duration) {\n    println!("{:?}", std::thread::sleep(d));\n}\n',
+      errors: [{ messageId: 'async', line: 2, column: 22 }],
+      output: 'async fn f(d: std::time::Duration) {\n    println!("{:?}", tokio::time::sleep(d).await);\n}\n',
+    },
+    {
+      name: 'CRLF line endings are kept in hoisted code',
+      code: 'async fn f() {\r\n    loop {\r\n        work();\r\n        std::thread::sleep(std::time::Duration::from_secs(2));\r\n    }\r\n}\r\n',
+      errors: [{ messageId: 'async', line: 4, column: 9 }],
+      output: 'async fn f() {\r\n    let mut interval = tokio::time::interval(std::time::Duration::from_secs(2));\r\n    loop {\r\n        interval.tick().await;\r\n        work();\r\n    }\r\n}\r\n',
+    },
+    {
+      name: 'tab indentation is kept in hoisted code',
+      code: 'async fn f() {\n\tloop {\n\t\twork();\n\t\tstd::thread::sleep(std::time::Duration::from_secs(2));\n\t}\n}\n',
+      errors: [{ messageId: 'async', line: 4, column: 3 }],
+      output: 'async fn f() {\n\tlet mut interval = tokio::time::interval(std::time::Duration::from_secs(2));\n\tloop {\n\t\tinterval.tick().await;\n\t\twork();\n\t}\n}\n',
+    },
+    {
+      name: 'two sleeps in one async fn',
+      code: 'async fn f(d: std::time::Duration) {\n    std::thread::sleep(d);\n    step();\n    std::thread::sleep(d);\n}\n',
+      errors: [
+        { messageId: 'async', line: 2, column: 5 },
+        { messageId: 'async', line: 4, column: 5 },
+      ],
+      output: 'async fn f(d: std::time::Duration) {\n    tokio::time::sleep(d).await;\n    step();\n    tokio::time::sleep(d).await;\n}\n',
     },
   ],
 });
