@@ -36,8 +36,9 @@ export function referenceCounts(source: SourceFile): Map<string, number> {
       counts.set(id.text, (counts.get(id.text) ?? 0) + by);
     }
   };
-  count(source.tree.rootNode, 1);
-  for (const use of source.tree.rootNode.descendantsOfType('use_declaration')) count(use, -1);
+  // The lowered tree: paths inside well-known macros are real paths there.
+  count(source.root, 1);
+  for (const use of source.root.descendantsOfType('use_declaration')) count(use, -1);
   return counts;
 }
 
