@@ -31,7 +31,7 @@ const EXIT = 'source_file:exit';
 
 export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
   const rules = opts.rules ?? allRules;
-  const project = opts.project ?? ProjectIndex.fromTexts([{ filePath: source.filePath, text: source.text }]);
+  const project = opts.project ?? singleFileProject(source);
   const resolver = new Resolver(modulePathOf(source.filePath));
   const settings = opts.config.settings;
   const ambientRuntime = settings.ambientRuntime === 'auto' ? project.hasTokioMain : settings.ambientRuntime === true;
@@ -104,6 +104,13 @@ export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
   let kept = applyDirectives(messages, directives);
   if (opts.reportUnusedDisableDirectives) kept = [...kept, ...unusedDirectiveMessages(source, directives)].sort((a, b) => a.start - b.start);
   return { messages: kept, errors };
+}
+
+/** Without a project, the file is its own project (indexed from its tree, not parsed again). */
+function singleFileProject(source: SourceFile): ProjectIndex {
+  const index = new ProjectIndex();
+  index.updateSource(source);
+  return index;
 }
 
 function toMessage(source: SourceFile, rule: RuleModule<any>, severity: 1 | 2, d: ReportDescriptor): LintMessage {

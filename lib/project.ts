@@ -1,41 +1,121 @@
 /**
  * The project index (SPEC §6): facts about the whole set of linted files that
- * a rule cannot see from one file. Phase 1 builds it; rules query it.
+ * a rule cannot see from one file. Phase 1 summarises every file of the
+ * project (lib/index/summary.ts); the call graph over those summaries answers
+ * runtime reachability (lib/index/graph.ts). Rules query this facade.
  */
-export interface FileFacts {
-  filePath: string;
-  hasTokioMain: boolean;
+import * as path from 'path';
+import { SyntaxNode } from './parser';
+import { SourceFile } from './source';
+import { Resolver } from './resolve';
+import { contextOf, enclosingFunction, isAsyncOwner } from './context';
+import { modulePathOf } from './modules';
+import { FileSummary, fnKey, summarize } from './index/summary';
+import { CallGraph, qualify } from './index/graph';
+import { crateFiles, crateOf } from './index/crates';
+
+export interface Reachability {
+  /** The sync fn holding the call, as users name it (`load_config`, `Type::f`). */
+  fn: string;
+  /** One async caller chain: "called from `async fn handle` via `load_config`". */
+  chain: string;
+}
+
+interface Entry {
+  crateId: string;
+  summary: FileSummary;
 }
 
 export class ProjectIndex {
-  private readonly files = new Map<string, FileFacts>();
+  private readonly files = new Map<string, Entry>();
+  private readonly crateNames = new Map<string, string>();
+  private graphCache: CallGraph | null = null;
 
+  /** An index over in-memory texts (tests, --stdin, the editor's open buffers). */
   static fromTexts(entries: Iterable<{ filePath: string; text: string }>): ProjectIndex {
     const index = new ProjectIndex();
     for (const e of entries) index.update(e.filePath, e.text);
     return index;
   }
 
-  /** (Re)indexes one file; the editor calls this for the file being edited. */
-  update(filePath: string, text: string): void {
-    this.files.set(filePath, scanFile(filePath, text));
+  /**
+   * An index over files on disk. With `wholeCrates`, every `.rs` file of the
+   * crates that hold them is indexed too, so linting one file still sees
+   * its callers in the rest of the crate.
+   */
+  static fromFiles(filePaths: string[], read: (p: string) => string | null, wholeCrates = false): ProjectIndex {
+    const index = new ProjectIndex();
+    const all = new Set(filePaths.map((p) => path.resolve(p)));
+    if (wholeCrates) {
+      const roots = new Set<string>();
+      for (const p of filePaths) {
+        const crate = crateOf(p);
+        if (crate && !roots.has(crate.root)) {
+          roots.add(crate.root);
+          for (const f of crateFiles(crate)) all.add(f);
+        }
+      }
+    }
+    for (const p of [...all].sort()) {
+      const text = read(p);
+      if (text !== null) index.update(p, text);
+    }
+    return index;
   }
 
-  /**
-   * Why a sync call site is reached from async code, when it is: the sync fn
-   * that holds it and one async caller chain. Null when it is not reached.
-   */
-  reachability?: (filePath: string, node: import('./parser').SyntaxNode) => { fn: string; chain: string } | null;
+  /** (Re)indexes one file; the editor calls this for the file being edited. */
+  update(filePath: string, text: string): void {
+    const source = new SourceFile(filePath, text);
+    this.updateSource(source);
+  }
+
+  updateSource(source: SourceFile): void {
+    const crate = crateOf(source.filePath);
+    const crateId = crate ? crate.root : '';
+    if (crate) this.crateNames.set(crate.name, crate.root);
+    const summary = summarize(source, new Resolver(modulePathOf(source.filePath)));
+    this.files.set(path.resolve(source.filePath), { crateId, summary });
+    this.graphCache = null;
+  }
+
+  remove(filePath: string): void {
+    this.files.delete(path.resolve(filePath));
+    this.graphCache = null;
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
 
   /** Whether any file of the project has a `#[tokio::main]` fn. */
   get hasTokioMain(): boolean {
-    for (const f of this.files.values()) if (f.hasTokioMain) return true;
+    for (const f of this.files.values()) if (f.summary.hasTokioMain) return true;
     return false;
   }
-}
 
-const TOKIO_MAIN = /#\s*\[\s*(?:::)?tokio\s*::\s*main\b/;
+  private get graph(): CallGraph {
+    if (!this.graphCache) this.graphCache = new CallGraph([...this.files.values()], this.crateNames);
+    return this.graphCache;
+  }
 
-function scanFile(filePath: string, text: string): FileFacts {
-  return { filePath, hasTokioMain: TOKIO_MAIN.test(text) };
+  /**
+   * Why a call site in sync code is reached from async code: the sync fn that
+   * holds it runs on a runtime worker. Null when it is not reached, or when
+   * the node sits in a closure that may run elsewhere (a thread).
+   */
+  reachability(filePath: string, node: SyntaxNode): Reachability | null {
+    const fn = enclosingFunction(node);
+    if (!fn || isAsyncOwner(fn)) return null;
+    const owner = contextOf(node).owner;
+    if (owner && owner.id !== fn.id) return null;
+    const name = fn.childForFieldName('name')?.text;
+    const entry = this.files.get(path.resolve(filePath));
+    if (!name || !entry) return null;
+    const key = qualify(entry.crateId, fnKey(new Resolver(modulePathOf(filePath)), fn, name));
+    const chain = this.graph.chain(key);
+    if (!chain) return null;
+    const k = key.slice(key.indexOf('|') + 1).split('::');
+    const prev = k[k.length - 2];
+    return { fn: prev && /^[A-Z]/.test(prev) ? `${prev}::${name}` : name, chain };
+  }
 }

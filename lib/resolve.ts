@@ -71,6 +71,11 @@ export class Resolver {
     return this.lookup(name, at, true)?.kind === 'local';
   }
 
+  /** The names a module-level scope imports (`use` bindings), to their canonical paths. */
+  importsOf(scope: SyntaxNode): ReadonlyMap<string, string> {
+    return this.scopeOf(scope).uses;
+  }
+
   private relative(first: string, rest: string[], at: SyntaxNode): string[] {
     if (first === 'crate') return ['crate', ...rest];
     const mod = this.moduleOf(at).split('::');

@@ -1,0 +1,133 @@
+/**
+ * The project's call graph, built from file summaries, and runtime
+ * reachability (SPEC §1): a sync fn is runtime-reachable when a call to it
+ * appears in async context, or in another runtime-reachable fn. Each reached
+ * fn remembers one caller, so a diagnostic can name an async caller chain.
+ */
+import { CallRef, FileSummary, FnFacts } from './summary';
+
+export interface GraphFile {
+  /** Which crate's `crate::` the file's paths mean ('' when unknown). */
+  crateId: string;
+  summary: FileSummary;
+}
+
+interface Reached {
+  /** Qualified key of the caller. */
+  via: string;
+  /** Whether that call site was in async context (the caller is the root). */
+  fromAsync: boolean;
+}
+
+const MAX_ALIAS_HOPS = 8;
+
+export class CallGraph {
+  private readonly fns = new Map<string, FnFacts>();
+  private readonly methods = new Map<string, string[]>();
+  private readonly aliases = new Map<string, string>();
+  private readonly reached = new Map<string, Reached>();
+
+  /** @param crates workspace crate names (as paths spell them) to crate ids. */
+  constructor(files: GraphFile[], private readonly crates: ReadonlyMap<string, string>) {
+    for (const { crateId, summary } of files) {
+      for (const fn of summary.fns) {
+        const q = qualify(crateId, fn.key);
+        this.fns.set(q, fn);
+        if (fn.method) {
+          const k = `${crateId}|${fn.name}`;
+          this.methods.set(k, [...(this.methods.get(k) ?? []), q]);
+        }
+      }
+      for (const [from, to] of summary.aliases) {
+        const target = this.qualifyPath(crateId, to);
+        if (target) this.aliases.set(qualify(crateId, from), target);
+      }
+    }
+    this.propagate(files);
+  }
+
+  /** Whether the fn with this qualified key is reached from async code. */
+  isReachable(qualifiedKey: string): boolean {
+    return this.reached.has(qualifiedKey);
+  }
+
+  /** "called from `async fn handle` via `load_config`" for a reached fn. */
+  chain(qualifiedKey: string): string | null {
+    if (!this.reached.has(qualifiedKey)) return null;
+    const via: string[] = [];
+    let cur = qualifiedKey;
+    for (let guard = 0; guard < 1000; guard++) {
+      const r = this.reached.get(cur);
+      if (!r) break;
+      if (r.fromAsync) {
+        const root = this.fns.get(r.via);
+        const rootName = root ? `${root.async ? 'async fn ' : 'an async block in '}${display(r.via)}` : display(r.via);
+        return `called from \`${rootName}\`` + (via.length ? ` via ${via.map((v) => `\`${v}\``).join(' → ')}` : '');
+      }
+      via.unshift(display(r.via));
+      cur = r.via;
+    }
+    return null;
+  }
+
+  /** The fns a call may land on (qualified keys). */
+  targets(crateId: string, call: CallRef): string[] {
+    if (call.method) {
+      const cands = this.methods.get(`${crateId}|${call.method}`) ?? [];
+      return cands.length === 1 ? cands : [];
+    }
+    const q = call.path ? this.qualifyPath(crateId, call.path) : null;
+    if (!q) return [];
+    let cur = q;
+    for (let hop = 0; hop < MAX_ALIAS_HOPS && !this.fns.has(cur); hop++) {
+      const next = this.aliases.get(cur);
+      if (!next) break;
+      cur = next;
+    }
+    return this.fns.has(cur) ? [cur] : [];
+  }
+
+  /** `crate::…` in a crate, or `other_crate::…` of a workspace crate. */
+  qualifyPath(crateId: string, path: string): string | null {
+    if (path.startsWith('crate::')) return qualify(crateId, path);
+    const head = path.split('::')[0];
+    const other = this.crates.get(head);
+    return other !== undefined ? qualify(other, `crate${path.slice(head.length)}`) : null;
+  }
+
+  private propagate(files: GraphFile[]): void {
+    const queue: string[] = [];
+    const reach = (target: string, via: string, fromAsync: boolean) => {
+      const fn = this.fns.get(target);
+      if (!fn || fn.async || this.reached.has(target)) return;
+      this.reached.set(target, { via, fromAsync });
+      queue.push(target);
+    };
+    const crateOfKey = new Map<string, string>();
+    for (const { crateId, summary } of files) {
+      for (const fn of summary.fns) {
+        const q = qualify(crateId, fn.key);
+        crateOfKey.set(q, crateId);
+        for (const c of fn.calls) if (c.async) for (const t of this.targets(crateId, c)) reach(t, q, true);
+      }
+    }
+    while (queue.length) {
+      const q = queue.shift()!;
+      const fn = this.fns.get(q)!;
+      const crateId = crateOfKey.get(q) ?? '';
+      for (const c of fn.calls) if (!c.async) for (const t of this.targets(crateId, c)) reach(t, q, false);
+    }
+  }
+}
+
+export function qualify(crateId: string, path: string): string {
+  return `${crateId}|${path}`;
+}
+
+/** `crate::a::Type::f` → `Type::f`; `crate::a::f` → `f`. */
+function display(qualifiedKey: string): string {
+  const path = qualifiedKey.slice(qualifiedKey.indexOf('|') + 1).split('::');
+  const last = path[path.length - 1];
+  const prev = path[path.length - 2];
+  return prev && /^[A-Z]/.test(prev) ? `${prev}::${last}` : last;
+}
