@@ -1,0 +1,296 @@
+/**
+ * One lint run: configuration, discovery, reading, the project index
+ * (phase 1), linting and fixing each file (phase 2), writing fixes, and the
+ * exit code. The command line is a thin shell around `runLint`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ConfigResolver, parseRuleFlags, RuleRegistry } from './config';
+import { discoverFiles, IgnoredFile } from './files';
+import { ProjectIndex } from './project';
+import { isApplicable, lintAndFix } from './fixer';
+import { LintMessage, LintResult } from './types';
+import { unifiedDiff } from './diff';
+import { allRules } from '../rules';
+
+export interface RunOptions {
+  cwd?: string;
+  /** Files, directories or globs; default `['.']`. */
+  patterns?: string[];
+  /** Apply fixes and write the files. */
+  fix?: boolean;
+  /** Compute fixes into `output`, write nothing. */
+  fixDryRun?: boolean;
+  /** Compute fixes and produce a unified diff of them, write nothing. */
+  diff?: boolean;
+  /** Apply (and count as fixable) unsafe fixes too. */
+  unsafeFixes?: boolean;
+  /** `--config <file>`. */
+  configFile?: string;
+  /** False for `--no-config`. */
+  useConfigFiles?: boolean;
+  /** Raw `--rule` values. */
+  ruleFlags?: string[];
+  /** False for `--no-ignore`. */
+  ignore?: boolean;
+  /** `--ignore-pattern` values. */
+  ignorePatterns?: string[];
+  /** Report errors only. */
+  quiet?: boolean;
+  /** More warnings than this make the run fail; negative: no limit. */
+  maxWarnings?: number;
+  reportUnusedDisableDirectives?: boolean;
+  /** Accepted for the coming parallel linter; not used yet. */
+  threads?: number;
+  /** The rule registry (tests). */
+  rules?: RuleRegistry;
+  /** Called after each file of phase 2. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RunStats {
+  files: number;
+  bytes: number;
+  discoverMs: number;
+  readMs: number;
+  indexMs: number;
+  lintMs: number;
+  writeMs: number;
+  totalMs: number;
+}
+
+export interface RunOutcome {
+  /** One result per linted (or reported) file, sorted by path. */
+  results: LintResult[];
+  /** 0 clean; 1 errors remain or too many warnings; 2 missing paths, unreadable files, rules that threw. */
+  exitCode: 0 | 1 | 2;
+  /** Problems of the run itself, one line each (missing paths, rules that threw, failed writes). */
+  internalErrors: string[];
+  /** Whether the warnings exceeded `maxWarnings`. */
+  tooManyWarnings: boolean;
+  /** With `diff`: the unified diff of every file the fixes would change. */
+  diff: string;
+  stats: RunStats;
+}
+
+interface ReadFile {
+  filePath: string;
+  raw: Buffer;
+  text: string;
+}
+
+export const IGNORED_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to override.';
+export const IGNORED_BY_DEFAULT_MESSAGE = 'File ignored by default (target/, .git/, node_modules/). Use "--no-ignore" to override.';
+
+/**
+ * Lints the files the options name. Throws ConfigError when a configuration
+ * (a file, `--config` or `--rule`) is bad: that stops the run.
+ */
+export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
+  const t0 = now();
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const rules = options.rules ?? allRules;
+  const unsafe = !!options.unsafeFixes;
+  const fixing = !!(options.fix || options.fixDryRun || options.diff);
+  const stats: RunStats = { files: 0, bytes: 0, discoverMs: 0, readMs: 0, indexMs: 0, lintMs: 0, writeMs: 0, totalMs: 0 };
+  const internalErrors: string[] = [];
+  const results: LintResult[] = [];
+
+  const resolver = new ConfigResolver({
+    cwd,
+    configFile: options.configFile,
+    useConfigFiles: options.useConfigFiles,
+    cliRules: parseRuleFlags(options.ruleFlags ?? [], rules),
+    rules,
+  });
+  const discovery = discoverFiles({
+    cwd,
+    patterns: options.patterns,
+    ignore: options.ignore,
+    ignorePatterns: options.ignorePatterns,
+    isIgnoredByConfig: (p, isDir) => resolver.isIgnored(p, isDir),
+  });
+  internalErrors.push(...discovery.errors);
+  for (const ig of discovery.ignored) results.push(ignoredResult(ig));
+  stats.discoverMs = now() - t0;
+
+  // Read every file; text that is not UTF-8 is reported, never linted or rewritten.
+  let t = now();
+  const files: ReadFile[] = [];
+  for (const filePath of discovery.files) {
+    let raw: Buffer;
+    try {
+      raw = fs.readFileSync(filePath);
+    } catch (e) {
+      internalErrors.push(`Cannot read ${filePath}: ${(e as Error).message}`);
+      continue;
+    }
+    stats.bytes += raw.length;
+    const text = decode(raw);
+    if (typeof text !== 'string') {
+      results.push(fileMessageResult(filePath, text.problem, 2, true));
+      continue;
+    }
+    files.push({ filePath, raw, text });
+  }
+  stats.files = files.length;
+  stats.readMs = now() - t;
+
+  // Phase 1: the project index over every linted file.
+  t = now();
+  const project = ProjectIndex.fromTexts(files.map((f) => ({ filePath: f.filePath, text: f.text })));
+  stats.indexMs = now() - t;
+
+  // Phase 2: lint (and fix) each file.
+  let diff = '';
+  let done = 0;
+  for (const file of files) {
+    const tl = now();
+    const config = resolver.configFor(file.filePath);
+    const lintOpts = { config, project, reportUnusedDisableDirectives: options.reportUnusedDisableDirectives, unsafe, rules };
+    let run;
+    try {
+      run = lintAndFix(file.filePath, file.text, lintOpts, fixing);
+    } catch (e) {
+      internalErrors.push(`Internal error on ${file.filePath}: ${(e as Error).message ?? String(e)}`);
+      options.onProgress?.(++done, files.length);
+      continue;
+    }
+    for (const err of run.lint.errors) internalErrors.push(ruleThrew(err, file.filePath));
+    let messages = run.lint.messages;
+    let output = run.changed ? run.source.withBOM(run.source.text) : undefined;
+    stats.lintMs += now() - tl;
+
+    if (output !== undefined && options.diff) {
+      const rel = path.relative(cwd, file.filePath).split(path.sep).join('/');
+      const name = rel.startsWith('..') || path.isAbsolute(rel) ? file.filePath : rel;
+      diff += unifiedDiff(file.text, output, `a/${name}`, `b/${name}`);
+    }
+    if (output !== undefined && options.fix) {
+      const tw = now();
+      const failure = writeFixed(file.filePath, file.raw, output);
+      stats.writeMs += now() - tw;
+      if (failure) {
+        internalErrors.push(`Not fixed: ${file.filePath}: ${failure}`);
+        // Report what the file that stays on disk has.
+        messages = lintAndFix(file.filePath, file.text, lintOpts, false).lint.messages;
+        output = undefined;
+      }
+    }
+    results.push(makeResult(file.filePath, messages, unsafe, file.text, output));
+    options.onProgress?.(++done, files.length);
+  }
+
+  if (options.quiet) for (const r of results) filterQuiet(r);
+  results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+
+  const errorCount = results.reduce((n, r) => n + r.errorCount, 0);
+  const warningCount = results.reduce((n, r) => n + r.warningCount, 0);
+  const maxWarnings = options.maxWarnings ?? -1;
+  const tooManyWarnings = maxWarnings >= 0 && warningCount > maxWarnings;
+  let exitCode: 0 | 1 | 2 = 0;
+  if (internalErrors.length) exitCode = 2;
+  else if (errorCount > 0 || tooManyWarnings || (options.diff && diff !== '')) exitCode = 1;
+  stats.totalMs = now() - t0;
+  return { results, exitCode, internalErrors, tooManyWarnings, diff, stats };
+}
+
+/** A result with counts computed from its messages. */
+export function makeResult(filePath: string, messages: LintMessage[], unsafe: boolean, source?: string, output?: string): LintResult {
+  const r: LintResult = {
+    filePath,
+    messages,
+    errorCount: 0,
+    warningCount: 0,
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+  };
+  for (const m of messages) {
+    const fixable = isApplicable(m.fix, unsafe);
+    if (m.severity === 2) {
+      r.errorCount++;
+      if (fixable) r.fixableErrorCount++;
+    } else {
+      r.warningCount++;
+      if (fixable) r.fixableWarningCount++;
+    }
+  }
+  if (source !== undefined) r.source = source;
+  if (output !== undefined) r.output = output;
+  return r;
+}
+
+function filterQuiet(r: LintResult): void {
+  if (r.warningCount === 0) return;
+  r.messages = r.messages.filter((m) => m.severity === 2);
+  r.warningCount = 0;
+  r.fixableWarningCount = 0;
+}
+
+function fileMessageResult(filePath: string, message: string, severity: 1 | 2, fatal: boolean): LintResult {
+  const m: LintMessage = { ruleId: null, severity, message, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0 };
+  if (fatal) m.fatal = true;
+  return makeResult(filePath, [m], false);
+}
+
+function ignoredResult(ig: IgnoredFile): LintResult {
+  return fileMessageResult(ig.filePath, ig.reason === 'default' ? IGNORED_BY_DEFAULT_MESSAGE : IGNORED_MESSAGE, 1, false);
+}
+
+/** The text of a file, or why it is not linted. */
+export function decode(raw: Buffer): string | { problem: string } {
+  if (raw.includes(0)) return { problem: 'File contains NUL bytes (binary?); it was not linted.' };
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
+  } catch {
+    return { problem: 'File is not valid UTF-8; it was not linted.' };
+  }
+}
+
+/** "rule-id: message" from the linter → "rule <id> threw on <file>: <msg>". */
+function ruleThrew(err: string, filePath: string): string {
+  const i = err.indexOf(': ');
+  return i < 0 ? `rule threw on ${filePath}: ${err}` : `rule ${err.slice(0, i)} threw on ${filePath}: ${err.slice(i + 2)}`;
+}
+
+/**
+ * Writes fixed text atomically: a temp file in the same directory, the
+ * original mode (and owner, where allowed), then a rename over the real
+ * path (a symlink keeps pointing at the fixed file). Returns why it did not
+ * write, or null.
+ */
+export function writeFixed(filePath: string, original: Buffer, output: string): string | null {
+  let real: string;
+  let st: fs.Stats;
+  try {
+    real = fs.realpathSync(filePath);
+    st = fs.statSync(real);
+    if (!fs.readFileSync(real).equals(original)) return 'the file changed on disk since it was read';
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const tmp = path.join(path.dirname(real), `.${path.basename(real)}.rustokio-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const mode = st.mode & 0o7777;
+  try {
+    fs.writeFileSync(tmp, output, { mode, flag: 'wx' });
+    fs.chmodSync(tmp, mode);
+    try {
+      fs.chownSync(tmp, st.uid, st.gid);
+    } catch {
+      /* not allowed: keep our own */
+    }
+    fs.renameSync(tmp, real);
+    return null;
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    return (e as Error).message;
+  }
+}
+
+function now(): number {
+  return Number(process.hrtime.bigint() / 1000n) / 1000;
+}
