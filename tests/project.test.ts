@@ -1,0 +1,128 @@
+/**
+ * The project index: runtime reachability across files and crates, and
+ * multi-file fixture crates whose --fix output must compile.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ProjectIndex } from '../lib/project';
+import { lintAndFix } from '../lib/fixer';
+import { crateFiles, crateOf, packageName } from '../lib/index/crates';
+import { recommendedConfig } from './helpers';
+import { checkCrate, copyCrate } from './crate-oracle';
+
+const crates = path.join(__dirname, 'fixtures', 'crates');
+
+function lintFile(project: ProjectIndex, file: string, fix = false, unsafe = false) {
+  return lintAndFix(file, fs.readFileSync(file, 'utf8'), { config: recommendedConfig(), project, unsafe }, fix);
+}
+
+function messagesOf(project: ProjectIndex, file: string) {
+  return lintFile(project, file).lint.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`);
+}
+
+const read = (p: string) => fs.readFileSync(p, 'utf8');
+
+describe('crate discovery', () => {
+  it('reads the package name, not a dependency or workspace table', () => {
+    expect(packageName('[workspace]\nmembers = ["a"]\n')).toBeNull();
+    expect(packageName('[package]\nname = "my-crate"\nversion = "1.0.0"\n[dependencies]\nname = "x"\n')).toBe('my-crate');
+  });
+
+  it('finds the nearest crate of a file and all of its files', () => {
+    const crate = crateOf(path.join(crates, 'workspace', 'a', 'src', 'main.rs'));
+    expect(crate).toEqual({ root: path.join(crates, 'workspace', 'a'), name: 'ws_a' });
+    expect(crateFiles(crateOf(path.join(crates, 'reachable-chain', 'src', 'main.rs'))!).map((f) => path.basename(f))).toEqual([
+      'config.rs',
+      'main.rs',
+      'server.rs',
+    ]);
+  });
+});
+
+describe('runtime reachability', () => {
+  const dir = path.join(crates, 'reachable-chain', 'src');
+  const config = path.join(dir, 'config.rs');
+
+  it('reports blocking calls in sync fns reached from async code, naming the chain', () => {
+    const project = ProjectIndex.fromFiles([config], read, true);
+    expect(project.size).toBe(3);
+    const msgs = messagesOf(project, config);
+    expect(msgs).toEqual([
+      '20:5 no-thread-sleep Blocking `std::thread::sleep` in `fetch_remote`, which async code calls (called from `async fn handle` via `load_config`); it stalls a runtime worker.',
+      expect.stringMatching(/^21:5 no-block-on .*fetch_remote.*called from `async fn handle` via `load_config`/),
+    ]);
+  });
+
+  it('linting one file sees what linting the whole crate sees for it', () => {
+    const whole = ProjectIndex.fromFiles(crateFiles(crateOf(config)!), read);
+    const single = ProjectIndex.fromFiles([config], read, true);
+    expect(messagesOf(single, config)).toEqual(messagesOf(whole, config));
+  });
+
+  it('without the callers in the project, nothing is reachable', () => {
+    const alone = ProjectIndex.fromFiles([config], read, false);
+    expect(messagesOf(alone, config)).toEqual([]);
+  });
+
+  it('follows pub use re-exports and method calls with a unique name', () => {
+    const project = ProjectIndex.fromTexts([
+      { filePath: 'src/lib.rs', text: 'pub mod store;\npub mod api;\npub use store::open as open_store;\n' },
+      { filePath: 'src/store.rs', text: 'pub struct Db;\nimpl Db { pub fn query(&self) { std::thread::sleep(d); } }\npub fn open() -> Db { Db }\n' },
+      { filePath: 'src/api.rs', text: 'pub async fn get() { let db = crate::open_store(); db.query(); }\n' },
+    ]);
+    const text = 'pub struct Db;\nimpl Db { pub fn query(&self) { std::thread::sleep(d); } }\npub fn open() -> Db { Db }\n';
+    const run = lintAndFix('src/store.rs', text, { config: recommendedConfig(), project }, false);
+    expect(run.lint.messages.map((m) => m.message)).toEqual([
+      'Blocking `std::thread::sleep` in `Db::query`, which async code calls (called from `async fn get`); it stalls a runtime worker.',
+    ]);
+  });
+
+  it('keeps same-named fns of two workspace crates apart', () => {
+    const ws = path.join(crates, 'workspace');
+    const a = path.join(ws, 'a', 'src', 'main.rs');
+    const b = path.join(ws, 'b', 'src', 'main.rs');
+    const project = ProjectIndex.fromFiles([a, b], read, true);
+    expect(messagesOf(project, a)).toEqual([
+      '5:5 no-thread-sleep Blocking `std::thread::sleep` in `helper`, which async code calls (called from `async fn main`); it stalls a runtime worker.',
+    ]);
+    expect(messagesOf(project, b)).toEqual([]);
+  });
+
+  it('does not follow a call made in a closure handed to a thread', () => {
+    const project = ProjectIndex.fromTexts([
+      { filePath: 'src/lib.rs', text: 'fn work() { std::thread::sleep(d); }\nasync fn f() { std::thread::spawn(|| work()); }\n' },
+    ]);
+    const text = 'fn work() { std::thread::sleep(d); }\nasync fn f() { std::thread::spawn(|| work()); }\n';
+    const run = lintAndFix('src/lib.rs', text, { config: { ...recommendedConfig(), rules: { 'no-thread-sleep': { severity: 2, options: {} } } }, project }, false);
+    expect(run.lint.messages).toEqual([]);
+  });
+});
+
+describe('multi-file fixture crates compile after --fix', () => {
+  const fixtures = fs.readdirSync(crates).filter((d) => fs.statSync(path.join(crates, d)).isDirectory());
+
+  it.each(fixtures)('%s', (name) => {
+    for (const unsafe of [false, true]) {
+      const dir = copyCrate(path.join(crates, name));
+      const files: string[] = [];
+      const stack = [dir];
+      while (stack.length) {
+        const d = stack.pop()!;
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          const p = path.join(d, e.name);
+          if (e.isDirectory()) stack.push(p);
+          else if (e.name.endsWith('.rs')) files.push(p);
+        }
+      }
+      const project = ProjectIndex.fromFiles(files, read, true);
+      const outputs = new Map<string, string>();
+      for (const f of files) outputs.set(f, lintFile(project, f, true, unsafe).source.text);
+      for (const [f, text] of outputs) fs.writeFileSync(f, text);
+      // Re-lint the fixed crate: nothing more to fix.
+      const after = ProjectIndex.fromFiles(files, read, true);
+      for (const f of files) expect(lintFile(after, f, true, unsafe).source.text).toBe(read(f));
+      const result = checkCrate(dir);
+      if (!result.ok) throw new Error(`${name} (${unsafe ? 'unsafe' : 'safe'} fixes) does not compile:\n${result.output}`);
+    }
+  });
+});
