@@ -179,14 +179,26 @@ export class ConfigResolver {
     if (rel === null) return false;
     let match = this.matchers.get(o);
     if (!match) {
-      const opts = { dot: true, basename: true };
-      const inc = picomatch(o.files, opts);
-      const exc = o.excludedFiles.length ? picomatch(o.excludedFiles, opts) : () => false;
+      const inc = globMatcher(o.files);
+      const exc = o.excludedFiles.length ? globMatcher(o.excludedFiles) : () => false;
       match = (r: string) => inc(r) && !exc(r);
       this.matchers.set(o, match);
     }
     return match(rel);
   }
+}
+
+/**
+ * A matcher for override globs, as ESLint's: dot files included, and a
+ * pattern without a slash matches the base name at any depth.
+ */
+export function globMatcher(patterns: string[]): (rel: string) => boolean {
+  const matchers = patterns.map((p) => {
+    const clean = p.replace(/^\.\//, '');
+    const m = picomatch(clean, { dot: true });
+    return clean.includes('/') ? m : (rel: string) => m(path.posix.basename(rel));
+  });
+  return (rel) => matchers.some((m) => m(rel));
 }
 
 /** `abs` relative to `base` with `/` separators; null when outside. */
