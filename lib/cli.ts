@@ -64,7 +64,7 @@ function buildParser(args: string[]) {
     .option('list-rules', { type: 'boolean', describe: 'List the rules' })
     .option('explain', { type: 'string', describe: "Print a rule's documentation" })
     .option('color', { type: 'boolean', describe: 'Force colours on (--no-color: off)' })
-    .option('threads', { type: 'number', describe: 'Worker threads (default: cores)' })
+    .option('threads', { type: 'number', describe: 'Worker threads for linting (accepted; parallel linting is not implemented yet)' })
     .option('stats', { type: 'boolean', describe: 'Print timing per phase to stderr' })
     .option('cache', { type: 'boolean', describe: 'Only lint changed files (not implemented yet)' })
     .option('cache-location', { type: 'string', describe: 'Where the cache lives (not implemented yet)' })

@@ -274,6 +274,15 @@ describe('flags', () => {
     expect(bad.stderr).toMatch(/^rustokio-lint: Invalid configuration in --rule: rules\.no-such-rule: unknown rule "no-such-rule"/);
   });
 
+  test('--report-unused-disable-directives reports a directive that suppressed nothing', () => {
+    const text = 'fn main() {\n    // rustokio-lint-disable-next-line no-thread-sleep\n    println!("hi");\n}\n';
+    const root = crate({ 'src/main.rs': text });
+    expect(cli(root, []).code).toBe(0);
+    const r = cli(root, ['--report-unused-disable-directives', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(json(r.stdout)[0].messages.map((m: any) => [m.ruleId, m.severity, m.line, m.column])).toEqual([[null, 2, 2, 5]]);
+  });
+
   test('--max-warnings: more warnings than allowed exit 1', () => {
     const root = crate({ 'src/tick.rs': SLEEP });
     const warn = ['--rule', 'no-thread-sleep: warn', '--format', 'compact'];
