@@ -32,7 +32,7 @@ import { PublicExplorerSync } from 'cosmiconfig';
 import { FileConfig, RuleSetting, Settings, Severity, SeverityName } from '../types';
 import { allRules } from '../../rules';
 import { ConfigError, RuleEntry, RuleRegistry, validateRuleEntry, OverrideBlock } from './validate';
-import { ConfigLayer, LoadedConfig, createExplorer, findConfigInDir, loadConfig, recommendedLayer, SEARCH_PLACES, RECOMMENDED } from './load';
+import { ConfigLayer, LoadedConfig, createExplorer, findConfigInDir, loadConfig, recommendedLayer, SEARCH_PLACES } from './load';
 
 export { ConfigError, formatKey, validateConfig } from './validate';
 export type { ConfigData, RuleEntry, RuleRegistry, OverrideBlock } from './validate';
