@@ -18,6 +18,11 @@ export const MPSC_SYNC_CHANNEL = 'std::sync::mpsc::sync_channel';
 export const MPSC_SENDER = 'std::sync::mpsc::Sender';
 export const MPSC_SYNC_SENDER = 'std::sync::mpsc::SyncSender';
 export const MPSC_RECEIVER = 'std::sync::mpsc::Receiver';
+export const MPSC_RECV_ERROR = 'std::sync::mpsc::RecvError';
+export const MPSC_RECV_TIMEOUT_ERROR = 'std::sync::mpsc::RecvTimeoutError';
+export const MPSC_TRY_RECV_ERROR = 'std::sync::mpsc::TryRecvError';
+export const MPSC_SEND_ERROR = 'std::sync::mpsc::SendError';
+export const MPSC_TRY_SEND_ERROR = 'std::sync::mpsc::TrySendError';
 
 export const TOKIO_RUNTIME = 'tokio::runtime::Runtime';
 export const TOKIO_RUNTIME_NEW = 'tokio::runtime::Runtime::new';
@@ -49,6 +54,11 @@ export const KNOWN_PATHS: ReadonlySet<string> = new Set([
   MPSC_SENDER,
   MPSC_SYNC_SENDER,
   MPSC_RECEIVER,
+  MPSC_RECV_ERROR,
+  MPSC_RECV_TIMEOUT_ERROR,
+  MPSC_TRY_RECV_ERROR,
+  MPSC_SEND_ERROR,
+  MPSC_TRY_SEND_ERROR,
   TOKIO_RUNTIME,
   TOKIO_RUNTIME_BUILDER,
   TOKIO_HANDLE,
