@@ -11,6 +11,11 @@ export const THREAD_SCOPE = 'std::thread::scope';
 export const THREAD_BUILDER = 'std::thread::Builder';
 export const THREAD_BUILDER_NEW = 'std::thread::Builder::new';
 export const THREAD_JOIN_HANDLE = 'std::thread::JoinHandle';
+export const THREAD_SCOPE_TYPE = 'std::thread::Scope';
+export const THREAD_PARK = 'std::thread::park';
+export const THREAD_PARK_TIMEOUT = 'std::thread::park_timeout';
+export const IO_STDIN = 'std::io::stdin';
+export const PROCESS_COMMAND_NEW = 'std::process::Command::new';
 
 export const STD_MPSC = 'std::sync::mpsc';
 export const MPSC_CHANNEL = 'std::sync::mpsc::channel';
@@ -30,6 +35,22 @@ export const TOKIO_RUNTIME_BUILDER = 'tokio::runtime::Builder';
 export const TOKIO_HANDLE = 'tokio::runtime::Handle';
 export const TOKIO_LOCAL_SET = 'tokio::task::LocalSet';
 
+/** Path prefixes whose every function blocks the calling thread (file and socket I/O, blocking HTTP). */
+export const BLOCKING_PATH_PREFIXES = ['std::fs::', 'std::net::', 'reqwest::blocking::', 'ureq::'];
+
+/** Channel constructors whose receivers block in `recv` (std, crossbeam, flume). */
+export const BLOCKING_CHANNEL_FNS = [
+  'std::sync::mpsc::channel',
+  'std::sync::mpsc::sync_channel',
+  'crossbeam_channel::unbounded',
+  'crossbeam_channel::bounded',
+  'crossbeam::channel::unbounded',
+  'crossbeam::channel::bounded',
+  'flume::unbounded',
+  'flume::bounded',
+];
+export const BLOCKING_RECEIVER_TYPES = ['std::sync::mpsc::Receiver', 'crossbeam_channel::Receiver', 'crossbeam::channel::Receiver', 'flume::Receiver'];
+
 /** Free functions that run a future to completion on the calling thread. */
 export const BLOCK_ON_FNS = [
   'futures::executor::block_on',
@@ -48,6 +69,9 @@ export const KNOWN_PATHS: ReadonlySet<string> = new Set([
   THREAD_SCOPE,
   THREAD_BUILDER,
   THREAD_JOIN_HANDLE,
+  THREAD_SCOPE_TYPE,
+  THREAD_PARK,
+  THREAD_PARK_TIMEOUT,
   STD_MPSC,
   MPSC_CHANNEL,
   MPSC_SYNC_CHANNEL,
