@@ -76,9 +76,31 @@ export class Resolver {
     return this.scopeOf(scope).uses;
   }
 
+  /**
+   * Resolves against a module-level scope only (its imports, items and
+   * globs), ignoring block-level shadowing: the cheap form the project index
+   * uses for every call of a file.
+   */
+  resolveInModule(segments: string[], absolute: boolean, scope: SyntaxNode, module: string): string | null {
+    if (segments.length === 0) return null;
+    if (absolute) return join(segments);
+    const [first, ...rest] = segments;
+    if (first === 'Self') return null;
+    if (first === 'crate' || first === 'self' || first === 'super') return join(this.relativeTo(module, first, rest));
+    const s = this.scopeOf(scope);
+    const used = s.uses.get(first);
+    if (used !== undefined) return join([used, ...rest]);
+    if (s.items.has(first)) return join([module, ...segments]);
+    return pickGlob(s.globs, first) ?? join(segments);
+  }
+
   private relative(first: string, rest: string[], at: SyntaxNode): string[] {
+    return first === 'crate' ? ['crate', ...rest] : this.relativeTo(this.moduleOf(at), first, rest);
+  }
+
+  private relativeTo(module: string, first: string, rest: string[]): string[] {
     if (first === 'crate') return ['crate', ...rest];
-    const mod = this.moduleOf(at).split('::');
+    const mod = module.split('::');
     let i = 0;
     if (first === 'super') {
       mod.pop();

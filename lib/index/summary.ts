@@ -3,15 +3,17 @@
  * analysis. A summary is plain data (it can be cached or sent between
  * threads): the fns of the file with their async-ness and the calls they
  * make, and the module-level imports other files may reach through.
+ *
+ * One TreeCursor walk per file, with a stack of the enclosing fns, body
+ * owners, modules and impls: no parent walks per call.
  */
 import { SyntaxNode } from '../parser';
 import { SourceFile } from '../source';
-import { Resolver } from '../resolve';
-import { contextOf, enclosingFunction, isAsyncOwner } from '../context';
-import { query } from '../parser';
+import { Resolver, segmentsOf } from '../resolve';
+import { isAsyncOwner } from '../context';
 
 export interface CallRef {
-  /** Canonical path of a path call (`crate::a::f`, `Type::f`), else null. */
+  /** Canonical path of a path call (`crate::a::f`), else null. */
   path: string | null;
   /** Method name of a method call (`x.f()`), else null. */
   method: string | null;
@@ -41,77 +43,172 @@ export interface FileSummary {
   hasTokioMain: boolean;
 }
 
-const SUMMARY_QUERY = '(function_item) @fn\n(call_expression) @call';
 const TOKIO_MAIN = /#\s*\[\s*(?:::)?tokio\s*::\s*main\b/;
 /** A closure passed to one of these runs on another thread, not in the caller. */
 const THREAD_RUNNERS = /(?:^|::|\.)(?:spawn|spawn_blocking|spawn_unchecked|scope)$/;
+/** Subtrees that hold no fn and no call worth indexing. */
+const SKIP = new Set([
+  'use_declaration', 'attribute_item', 'inner_attribute_item', 'macro_definition', 'token_tree',
+  'line_comment', 'block_comment', 'string_literal', 'raw_string_literal', 'char_literal',
+]);
+
+type Frame =
+  | { kind: 'fn'; end: number; facts: FnFacts; async: boolean }
+  | { kind: 'owner'; end: number; async: boolean; thread: boolean }
+  | { kind: 'mod'; end: number; module: string; scope: SyntaxNode }
+  | { kind: 'impl'; end: number; typeName: string | null };
 
 export function summarize(source: SourceFile, resolver: Resolver): FileSummary {
-  const fns = new Map<number, FnFacts>();
+  const fns: FnFacts[] = [];
   const looseCalls: CallRef[] = [];
-  const captures = query(SUMMARY_QUERY).captures(source.root);
-  for (const { name, node } of captures) {
-    if (name === 'fn') {
-      const fnName = node.childForFieldName('name')?.text;
-      if (!fnName) continue;
-      fns.set(node.id, {
-        key: fnKey(resolver, node, fnName),
-        name: fnName,
-        async: isAsyncOwner(node),
-        method: !!implOrTrait(node),
-        line: source.positionAt(node.startIndex).line,
-        calls: [],
-      });
-      continue;
+  const stack: Frame[] = [];
+  const root = source.root;
+  let module = resolver.fileModule;
+  let scope: SyntaxNode = root;
+  let fn: (Frame & { kind: 'fn' }) | null = null;
+  let owner: { async: boolean; thread: boolean } | null = null;
+  let typeName: string | null = null;
+
+  const refresh = () => {
+    module = resolver.fileModule;
+    scope = root;
+    fn = null;
+    owner = null;
+    typeName = null;
+    for (const f of stack) {
+      if (f.kind === 'mod') {
+        module = f.module;
+        scope = f.scope;
+        typeName = null;
+        fn = null;
+        owner = null;
+      } else if (f.kind === 'fn') {
+        fn = f;
+        owner = { async: f.async, thread: false };
+      } else if (f.kind === 'owner') owner = f;
+      else typeName = f.typeName;
     }
-    const ref = callRef(source, resolver, node);
-    if (!ref) continue;
-    const fn = enclosingFunction(node);
-    const facts = fn ? fns.get(fn.id) : undefined;
-    if (facts) facts.calls.push(ref);
-    else looseCalls.push(ref);
+  };
+
+  const cursor = root.walk();
+  for (;;) {
+    const start = cursor.startIndex;
+    let popped = false;
+    while (stack.length && stack[stack.length - 1].end <= start) {
+      stack.pop();
+      popped = true;
+    }
+    if (popped) refresh();
+    const type = cursor.nodeType;
+    let descend = !SKIP.has(type);
+    switch (type) {
+      case 'function_item': {
+        const node = cursor.currentNode;
+        const name = node.childForFieldName('name')?.text;
+        if (!name) break;
+        const facts: FnFacts = {
+          key: typeName ? `${module}::${typeName}::${name}` : `${module}::${name}`,
+          name,
+          async: isAsyncOwner(node),
+          method: typeName !== null,
+          line: node.startPosition.row + 1,
+          calls: [],
+        };
+        fns.push(facts);
+        stack.push({ kind: 'fn', end: node.endIndex, facts, async: facts.async });
+        refresh();
+        break;
+      }
+      case 'closure_expression':
+      case 'async_block':
+      case 'const_item':
+      case 'static_item': {
+        const node = cursor.currentNode;
+        const async = isAsyncOwner(node);
+        let thread = false;
+        if (type === 'closure_expression' && !async && node.parent?.type === 'arguments') {
+          const runner = node.parent.parent?.childForFieldName('function');
+          thread = !!runner && THREAD_RUNNERS.test(source.getText(runner));
+        }
+        stack.push({ kind: 'owner', end: node.endIndex, async, thread });
+        refresh();
+        break;
+      }
+      case 'mod_item': {
+        const node = cursor.currentNode;
+        const body = node.childForFieldName('body');
+        const name = node.childForFieldName('name')?.text;
+        if (!body || !name) {
+          descend = false;
+          break;
+        }
+        stack.push({ kind: 'mod', end: node.endIndex, module: `${module}::${name}`, scope: body });
+        refresh();
+        break;
+      }
+      case 'impl_item':
+      case 'trait_item': {
+        const node = cursor.currentNode;
+        stack.push({ kind: 'impl', end: node.endIndex, typeName: typeNameOf(node) });
+        refresh();
+        break;
+      }
+      case 'call_expression': {
+        const o = owner as { async: boolean; thread: boolean } | null;
+        if (o?.thread) break;
+        const ref = callRef(source, resolver, cursor.currentNode, o?.async ?? false, scope, module, typeName);
+        if (!ref) break;
+        const f = fn as (Frame & { kind: 'fn' }) | null;
+        if (f) f.facts.calls.push(ref);
+        else looseCalls.push(ref);
+        break;
+      }
+      default:
+    }
+    if (descend && cursor.gotoFirstChild()) continue;
+    if (cursor.gotoNextSibling()) continue;
+    let done = false;
+    for (;;) {
+      if (!cursor.gotoParent()) {
+        done = true;
+        break;
+      }
+      if (cursor.gotoNextSibling()) break;
+    }
+    if (done) break;
   }
   return {
     filePath: source.filePath,
     module: resolver.fileModule,
-    fns: [...fns.values()],
+    fns,
     looseCalls,
     aliases: moduleAliases(source, resolver),
     hasTokioMain: TOKIO_MAIN.test(source.text),
   };
 }
 
-function callRef(source: SourceFile, resolver: Resolver, call: SyntaxNode): CallRef | null {
-  const ctx = contextOf(call);
-  // A call in a closure handed to a thread runs on that thread, not here.
-  if (ctx.owner?.type === 'closure_expression' && !isAsyncOwner(ctx.owner)) {
-    const args = ctx.owner.parent;
-    const runner = args?.type === 'arguments' ? args.parent?.childForFieldName('function') : null;
-    if (runner && THREAD_RUNNERS.test(source.getText(runner))) return null;
-  }
+function callRef(
+  source: SourceFile,
+  resolver: Resolver,
+  call: SyntaxNode,
+  async: boolean,
+  scope: SyntaxNode,
+  module: string,
+  typeName: string | null,
+): CallRef | null {
   let f = call.childForFieldName('function');
   if (f?.type === 'generic_function') f = f.childForFieldName('function');
   if (!f) return null;
-  const async = ctx.kind === 'async';
   if (f.type === 'field_expression') {
     const field = f.childForFieldName('field');
     return field ? { path: null, method: source.getText(field), async } : null;
   }
-  let path = resolver.resolve(f);
-  if (path === null && f.type === 'scoped_identifier' && source.getText(f).startsWith('Self::')) {
-    const owner = implOrTrait(call);
-    const typeName = owner ? typeNameOf(owner) : null;
-    if (typeName) path = `${resolver.moduleOf(owner!)}::${typeName}::${f.childForFieldName('name')?.text}`;
-  }
+  const written = segmentsOf(f);
+  if (!written) return null;
+  const segs = written.segments;
+  if (segs[0] === 'Self' && typeName && segs.length === 2) return { path: `${module}::${typeName}::${segs[1]}`, method: null, async };
+  const path = resolver.resolveInModule(segs, written.absolute, scope, module);
   return path === null ? null : { path, method: null, async };
-}
-
-function implOrTrait(node: SyntaxNode): SyntaxNode | null {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'impl_item' || n.type === 'trait_item') return n;
-    if (n.type === 'function_item' || n.type === 'mod_item') return null;
-  }
-  return null;
 }
 
 function typeNameOf(owner: SyntaxNode): string | null {
@@ -122,6 +219,15 @@ function typeNameOf(owner: SyntaxNode): string | null {
   return t.text;
 }
 
+function implOrTrait(node: SyntaxNode): SyntaxNode | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'impl_item' || n.type === 'trait_item') return n;
+    if (n.type === 'function_item' || n.type === 'mod_item') return null;
+  }
+  return null;
+}
+
+/** The index key of a fn node (the same key the walk above gives it). */
 export function fnKey(resolver: Resolver, fn: SyntaxNode, name: string): string {
   const owner = implOrTrait(fn);
   const typeName = owner ? typeNameOf(owner) : null;
