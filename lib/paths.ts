@@ -34,6 +34,21 @@ export const TOKIO_RUNTIME_NEW = 'tokio::runtime::Runtime::new';
 export const TOKIO_RUNTIME_BUILDER = 'tokio::runtime::Builder';
 export const TOKIO_HANDLE = 'tokio::runtime::Handle';
 export const TOKIO_LOCAL_SET = 'tokio::task::LocalSet';
+export const TOKIO_LOCAL_SET_NEW = 'tokio::task::LocalSet::new';
+export const TOKIO_HANDLE_CURRENT = 'tokio::runtime::Handle::current';
+export const TOKIO_HANDLE_TRY_CURRENT = 'tokio::runtime::Handle::try_current';
+/** The constructors of a tokio runtime `Builder` (their chain ends in `.build()`). */
+export const TOKIO_RUNTIME_BUILDER_CTORS = [
+  'tokio::runtime::Builder::new_multi_thread',
+  'tokio::runtime::Builder::new_current_thread',
+  'tokio::runtime::Builder::new_multi_thread_alt',
+];
+/** `block_on` called in UFCS form: `Runtime::block_on(&rt, fut)`. */
+export const TOKIO_BLOCK_ON_METHODS = [
+  'tokio::runtime::Runtime::block_on',
+  'tokio::runtime::Handle::block_on',
+  'tokio::task::LocalSet::block_on',
+];
 
 /** Path prefixes whose every function blocks the calling thread (file and socket I/O, blocking HTTP). */
 export const BLOCKING_PATH_PREFIXES = ['std::fs::', 'std::net::', 'reqwest::blocking::', 'ureq::'];
@@ -59,6 +74,8 @@ export const BLOCK_ON_FNS = [
   'pollster::block_on',
   'async_std::task::block_on',
   'tokio_test::block_on',
+  'smol::block_on',
+  'async_io::block_on',
 ];
 
 export const KNOWN_PATHS: ReadonlySet<string> = new Set([
