@@ -259,7 +259,8 @@ export class ChannelFacts {
 
   private addCreation(call: SyntaxNode): void {
     const f = call.childForFieldName('function');
-    if (!f || !/channel/.test(f.text)) return;
+    // Paths only (aliases too: `use std::sync::mpsc::sync_channel as bounded;`), not method calls.
+    if (!f || f.type === 'field_expression') return;
     const path = this.resolver.resolveCallee(call);
     if (path !== MPSC_CHANNEL && path !== MPSC_SYNC_CHANNEL) return;
     const ch = this.newChannel(call, path === MPSC_CHANNEL ? 'unbounded' : 'bounded', `channel created on line ${this.line(call)}`);
