@@ -84,3 +84,17 @@ export function freshName(scope: SyntaxNode, source: SourceFile, candidates: str
   const base = candidates[candidates.length - 1];
   for (let i = 2; ; i++) if (!used.has(`${base}_${i}`)) return `${base}_${i}`;
 }
+
+/**
+ * Deletes a statement that stands on lines of its own, with its line break;
+ * null when other code or a comment shares its first or last line (deleting
+ * the line would take them along).
+ */
+export function removeOwnLine(source: SourceFile, stmt: SyntaxNode): TextEdit | null {
+  const text = source.text;
+  const lineStart = source.lineStartOf(stmt.startIndex);
+  if (!/^[ \t]*$/.test(text.slice(lineStart, stmt.startIndex))) return null;
+  const rest = /^[ \t]*(\r?\n|$)/.exec(text.slice(stmt.endIndex, stmt.endIndex + 400));
+  if (!rest) return null;
+  return { start: lineStart, end: stmt.endIndex + rest[0].length, text: '' };
+}
