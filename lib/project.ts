@@ -13,6 +13,7 @@ import { modulePathOf } from './modules';
 import { FileSummary, fnKey, summarize } from './index/summary';
 import { CallGraph, qualify } from './index/graph';
 import { crateFiles, crateOf } from './index/crates';
+import type { RuntimeAccessor } from './runtimes';
 
 export interface Reachability {
   /** The sync fn holding the call, as users name it (`load_config`, `Type::f`). */
@@ -103,6 +104,22 @@ export class ProjectIndex {
    * holds it runs on a runtime worker. Null when it is not reached, or when
    * the node sits in a closure that may run elsewhere (a thread).
    */
+  /**
+   * Runtime-typed statics and accessor fns (lib/runtimes.ts) defined in the
+   * crate of `filePath`, by canonical path (`crate::runtime::shared_runtime`),
+   * so rules see uses of a shared runtime whose accessor lives in another
+   * file. Not collected yet: undefined, and the rules use the file's own.
+   */
+  runtimeAccessors?(filePath: string): ReadonlyMap<string, RuntimeAccessor>;
+
+  /**
+   * How many references to the runtime accessor or static at `path` the
+   * files of its crate other than `filePath` hold (no-shared-runtime marks
+   * an accessor `#[deprecated]` only when none is left). Undefined until
+   * the index collects them: the rule then counts the file's own only.
+   */
+  runtimeAccessorUsesElsewhere?(filePath: string, path: string): number;
+
   reachability(filePath: string, node: SyntaxNode): Reachability | null {
     const fn = enclosingFunction(node);
     if (!fn || isAsyncOwner(fn)) return null;
