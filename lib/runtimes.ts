@@ -1,0 +1,718 @@
+/**
+ * Tokio runtimes as values. Finds where a file builds a runtime
+ * (`Runtime::new()`, `Builder::new_*()….build()`), which of its statics and
+ * fns hold or hand out one (runtime-typed statics, accessor fns such as seed
+ * case 1's `shared_runtime() -> Option<&'static Runtime>`), and what runtime
+ * value, if any, an expression evaluates to — through locals, parameters,
+ * `unwrap`/`expect`/`?`, `OnceLock::get`/`get_or_init`, `Arc`, `&` and the
+ * `let Some(rt) = … else` / `if let Some(rt) = …` guards.
+ *
+ * Used by no-block-on (is this `.block_on` receiver a tokio runtime?) and
+ * no-shared-runtime (is this value the shared runtime?). The plain-data
+ * `RuntimeAccessor` is what the project index can collect per file and hand
+ * back to rules linting other files (ProjectIndex.runtimeAccessors).
+ */
+import { parse, SyntaxNode } from './parser';
+import { SourceFile, Range } from './source';
+import { Resolver, patternBinds, segmentsOf } from './resolve';
+import { attributesOf, isInTestCode } from './context';
+import {
+  TOKIO_HANDLE,
+  TOKIO_HANDLE_CURRENT,
+  TOKIO_HANDLE_TRY_CURRENT,
+  TOKIO_LOCAL_SET,
+  TOKIO_LOCAL_SET_NEW,
+  TOKIO_RUNTIME,
+  TOKIO_RUNTIME_BUILDER_CTORS,
+  TOKIO_RUNTIME_NEW,
+} from './paths';
+
+export type RuntimeKind = 'runtime' | 'handle' | 'localset' | 'builder';
+
+/** What a value is, as far as runtimes go. */
+export interface Shape {
+  kind: RuntimeKind;
+  /** Wrapper types around it, outermost first: `Option`, `Result`, `OnceLock`, `&`, `Arc`, … */
+  layers: readonly string[];
+  /** Canonical path of the shared-runtime static or accessor the value comes from. */
+  origin: string | null;
+}
+
+/** A runtime-typed static or fn, as plain data (the project index can collect and share these). */
+export interface RuntimeAccessor {
+  /** Canonical path, e.g. `crate::runtime::shared_runtime`. */
+  path: string;
+  name: string;
+  item: 'fn' | 'static';
+  kind: RuntimeKind;
+  /** Wrappers of what a reference yields: the fn's return type, or the static's type. */
+  layers: string[];
+  /**
+   * Whether it shares a separately built runtime: a static holding a
+   * runtime, or a fn that builds one or hands out such a static or fn.
+   */
+  shared: boolean;
+  /** A fn taking `self`, called as a method. */
+  method?: boolean;
+}
+
+/** A runtime-typed item of the file being linted. */
+export interface RuntimeItem extends RuntimeAccessor {
+  /** The `function_item` or `static_item`; for `lazy_static!`/`thread_local!` statics, the macro call. */
+  node: SyntaxNode;
+  nameRange: Range;
+  /** Declared inside `lazy_static!` or `thread_local!`. */
+  inMacro: boolean;
+}
+
+export interface Construction {
+  /** The `Runtime::new()` call, or the `….build()` call of a builder chain. */
+  range: Range;
+  /** The call, or the macro call whose arguments hold it. */
+  node: SyntaxNode;
+  /** Where it sits is allowed (a bin's `fn main`, tests, the allow-list). */
+  allowed: boolean;
+}
+
+/** Whether a construction or item sitting at `node` (inside the item named `name`, if any) is allowed. */
+export type AllowedPlace = (node: SyntaxNode, name?: string) => boolean;
+
+/** Wrappers seen through by auto-deref: a method of the runtime can be called through them. */
+const TRANSPARENT = new Set(['&', 'Arc', 'Rc', 'Box', 'Lazy', 'LazyLock', 'LazyCell', 'ManuallyDrop', 'Guard']);
+const WRAPPERS = new Set([
+  ...TRANSPARENT,
+  'Option', 'Result', 'OnceLock', 'OnceCell', 'OnceBox', 'Mutex', 'RwLock', 'LocalKey',
+]);
+const ONCE = new Set(['OnceLock', 'OnceCell', 'OnceBox']);
+const KIND_OF_TYPE: Record<string, RuntimeKind> = {
+  [TOKIO_RUNTIME]: 'runtime',
+  [TOKIO_HANDLE]: 'handle',
+  [TOKIO_LOCAL_SET]: 'localset',
+};
+/** Item-defining macros whose bodies are re-parsed to find runtime statics. */
+const STATIC_MACROS = new Set(['lazy_static', 'thread_local']);
+const QUICK = /\b(?:Runtime|Builder|Handle|LocalSet|runtime)\b/;
+
+type Resolve = (node: SyntaxNode) => string | null;
+
+/** Strips the wrappers auto-deref sees through. */
+export function peel(layers: readonly string[]): readonly string[] {
+  let i = 0;
+  while (i < layers.length && TRANSPARENT.has(layers[i])) i++;
+  return layers.slice(i);
+}
+
+/** Whether a shape is the runtime (handle, local set) itself, usable as a method receiver. */
+export function isValue(shape: Shape | null | undefined): shape is Shape {
+  return !!shape && peel(shape.layers).length === 0;
+}
+
+/** The shape of a type: `Option<&'static Runtime>` → runtime under `Option`, `&`. */
+export function shapeOfType(type: SyntaxNode | null | undefined, resolve: Resolve, depth = 0): { kind: RuntimeKind; layers: string[] } | null {
+  if (!type || depth > 16) return null;
+  switch (type.type) {
+    case 'reference_type': {
+      const inner = shapeOfType(type.childForFieldName('type'), resolve, depth + 1);
+      return inner && { kind: inner.kind, layers: ['&', ...inner.layers] };
+    }
+    case 'type_identifier':
+    case 'scoped_type_identifier': {
+      const kind = KIND_OF_TYPE[resolve(type) ?? ''];
+      return kind ? { kind, layers: [] } : null;
+    }
+    case 'generic_type': {
+      const base = type.childForFieldName('type');
+      if (!base) return null;
+      const name = base.type === 'scoped_type_identifier' ? base.childForFieldName('name')?.text : base.text;
+      if (!name || !WRAPPERS.has(name)) return null;
+      const args = (type.childForFieldName('type_arguments')?.namedChildren ?? []).filter(
+        (a) => a.type !== 'lifetime' && !a.type.endsWith('comment'),
+      );
+      const inner = shapeOfType(args[0], resolve, depth + 1);
+      return inner && { kind: inner.kind, layers: [name, ...inner.layers] };
+    }
+    default:
+      return null;
+  }
+}
+
+/** A shape after calling method `name` on it, or null when unknown. */
+export function afterMethod(shape: Shape, name: string): Shape | null {
+  const rest = peel(shape.layers);
+  const head = rest[0];
+  const tail = rest.slice(1);
+  const to = (kind: RuntimeKind, layers: readonly string[]): Shape => ({ kind, layers, origin: shape.origin });
+  if (shape.kind === 'builder' && rest.length === 0) {
+    // Builder methods chain on `&mut Builder`; `build()` gives `io::Result<Runtime>`.
+    return name === 'build' ? to('runtime', ['Result']) : to('builder', []);
+  }
+  switch (name) {
+    case 'unwrap':
+    case 'expect':
+    case 'unwrap_unchecked':
+      return head === 'Option' || head === 'Result' ? to(shape.kind, tail) : null;
+    case 'ok':
+      return head === 'Result' ? to(shape.kind, ['Option', ...tail]) : null;
+    case 'flatten':
+      return head === 'Option' && tail[0] === 'Option' ? to(shape.kind, tail) : null;
+    case 'as_ref':
+    case 'as_deref':
+    case 'as_mut':
+    case 'clone':
+    case 'cloned':
+    case 'borrow':
+      return head === undefined || head === 'Option' ? to(shape.kind, rest) : null;
+    case 'get':
+      return head && ONCE.has(head) ? to(shape.kind, ['Option', ...tail]) : null;
+    case 'get_or_init':
+    case 'force':
+      return head && (ONCE.has(head) || head === 'Lazy') ? to(shape.kind, tail) : null;
+    case 'get_or_try_init':
+      return head && ONCE.has(head) ? to(shape.kind, ['Result', ...tail]) : null;
+    case 'lock':
+    case 'read':
+    case 'write':
+      return head === 'Mutex' || head === 'RwLock' ? to(shape.kind, ['Result', 'Guard', ...tail]) : null;
+    case 'handle':
+      return head === undefined && shape.kind === 'runtime' ? to('handle', ['&']) : null;
+    default:
+      return null;
+  }
+}
+
+/** A local binding: the `let`, parameter or `if let`/`while let` condition that introduces a name. */
+export interface Binding {
+  node: SyntaxNode;
+  kind: 'let' | 'param' | 'condition' | 'other';
+}
+
+/** The binding a name refers to at `at`, or null when it is not a local (an item, an import). */
+export function findBinding(name: string, at: SyntaxNode): Binding | null {
+  let child = at;
+  for (let node = at.parent; node; child = node, node = node.parent) {
+    switch (node.type) {
+      case 'block': {
+        let found: SyntaxNode | null = null;
+        for (const stmt of node.namedChildren) {
+          if (stmt.startIndex >= child.startIndex) break;
+          if (stmt.type === 'let_declaration' && patternBinds(stmt.childForFieldName('pattern'), name)) found = stmt;
+        }
+        if (found) return { node: found, kind: 'let' };
+        break;
+      }
+      case 'function_item':
+        if (same(child, node.childForFieldName('body'))) return paramBinding(node.childForFieldName('parameters'), name);
+        return null;
+      case 'closure_expression':
+        if (same(child, node.childForFieldName('body'))) {
+          const b = paramBinding(node.childForFieldName('parameters'), name);
+          if (b) return b;
+        }
+        break;
+      case 'if_expression':
+      case 'while_expression': {
+        if (!same(child, node.childForFieldName('consequence')) && !same(child, node.childForFieldName('body'))) break;
+        const cond = node.childForFieldName('condition');
+        if (!cond) break;
+        const lets = cond.type === 'let_condition' ? [cond] : cond.descendantsOfType('let_condition');
+        for (let i = lets.length - 1; i >= 0; i--) {
+          if (patternBinds(lets[i].childForFieldName('pattern'), name)) return { node: lets[i], kind: 'condition' };
+        }
+        break;
+      }
+      case 'for_expression':
+        if (same(child, node.childForFieldName('body')) && patternBinds(node.childForFieldName('pattern'), name)) {
+          return { node, kind: 'other' };
+        }
+        break;
+      case 'match_arm':
+        if (!same(child, node.childForFieldName('pattern')) && patternBinds(node.childForFieldName('pattern'), name)) {
+          return { node, kind: 'other' };
+        }
+        break;
+      case 'mod_item':
+      case 'impl_item':
+      case 'trait_item':
+      case 'source_file':
+        return null;
+      default:
+    }
+  }
+  return null;
+}
+
+function paramBinding(params: SyntaxNode | null, name: string): Binding | null {
+  if (!params) return null;
+  for (const p of params.namedChildren) {
+    const pattern = p.type === 'parameter' ? p.childForFieldName('pattern') : p;
+    if (p.type !== 'self_parameter' && patternBinds(pattern, name)) return { node: p, kind: 'param' };
+  }
+  return null;
+}
+
+export function same(a: SyntaxNode | null | undefined, b: SyntaxNode | null | undefined): boolean {
+  return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}
+
+/**
+ * The references to a binding: identifiers with its name in its scope that
+ * resolve to it (identifiers in opaque macro arguments count, to be safe).
+ */
+export function referencesTo(binding: Binding, name: string): SyntaxNode[] {
+  const decl = binding.node;
+  let scope: SyntaxNode | null;
+  let from = decl.endIndex;
+  if (binding.kind === 'let') scope = decl.parent;
+  else if (binding.kind === 'condition') {
+    let n: SyntaxNode | null = decl.parent;
+    while (n && n.type !== 'if_expression' && n.type !== 'while_expression') n = n.parent;
+    scope = n ? n.childForFieldName('consequence') ?? n.childForFieldName('body') : null;
+    from = scope?.startIndex ?? from;
+  } else if (binding.kind === 'param') {
+    scope = decl.parent?.parent?.childForFieldName('body') ?? null;
+    from = scope?.startIndex ?? from;
+  } else return [];
+  if (!scope) return [];
+  const out: SyntaxNode[] = [];
+  for (const id of scope.descendantsOfType('identifier')) {
+    if (id.startIndex < from || id.text !== name) continue;
+    const p = id.parent;
+    if (p && (p.type === 'scoped_identifier' || p.type === 'scoped_type_identifier') && same(p.childForFieldName('name'), id)) continue;
+    if (p?.type === 'let_declaration' && same(p.childForFieldName('pattern'), id)) continue;
+    const b = findBinding(name, id);
+    if (b && same(b.node, decl)) out.push(id);
+    else if (!b && p?.type === 'token_tree') out.push(id);
+  }
+  return out;
+}
+
+/** The canonical path an item (fn, static) defined at `node` is named by. */
+export function itemPath(resolver: Resolver, node: SyntaxNode, name: string): string {
+  if (node.parent?.type === 'block') return `{local}::${name}`;
+  const owner = inherentImplType(node);
+  return owner ? `${resolver.moduleOf(node)}::${owner}::${name}` : `${resolver.moduleOf(node)}::${name}`;
+}
+
+/** The type name of the inherent `impl` an item sits in directly; null elsewhere. */
+function inherentImplType(node: SyntaxNode): string | null {
+  const list = node.parent;
+  const impl = list?.type === 'declaration_list' ? list.parent : null;
+  if (!impl || impl.type !== 'impl_item') return null;
+  const t = impl.childForFieldName('type');
+  if (!t) return null;
+  if (t.type === 'generic_type') return t.childForFieldName('type')?.text ?? null;
+  if (t.type === 'scoped_type_identifier') return t.childForFieldName('name')?.text ?? null;
+  return t.type === 'type_identifier' ? t.text : null;
+}
+
+function isTraitImplItem(node: SyntaxNode): boolean {
+  const impl = node.parent?.type === 'declaration_list' ? node.parent.parent : null;
+  return !!impl && ((impl.type === 'impl_item' && !!impl.childForFieldName('trait')) || impl.type === 'trait_item');
+}
+
+function lastSegment(node: SyntaxNode): string {
+  if (node.type === 'scoped_identifier') return node.childForFieldName('name')?.text ?? '';
+  return node.text;
+}
+
+/** The runtime facts of one file. */
+export class RuntimeFacts {
+  /** Runtime-typed fns and statics, of this file and (when the project knows them) of the crate, by path. */
+  readonly items = new Map<string, RuntimeItem | RuntimeAccessor>();
+  readonly constructions: Construction[] = [];
+  private readonly shapes = new Map<string, Shape | null>();
+  private readonly localItems: RuntimeItem[] = [];
+
+  constructor(
+    readonly source: SourceFile,
+    readonly resolver: Resolver,
+    private readonly allowed: AllowedPlace = () => false,
+    external?: ReadonlyMap<string, RuntimeAccessor>,
+  ) {
+    if (external) for (const [p, a] of external) this.items.set(p, a);
+    if (!QUICK.test(source.text)) return;
+    this.collect();
+  }
+
+  /** The items of this file that share a separately built runtime. */
+  sharedItems(): RuntimeItem[] {
+    return this.localItems.filter((i) => i.shared);
+  }
+
+  /** Whether a node sits inside one of this file's shared items (their own code is not a use). */
+  insideSharedItem(node: SyntaxNode): boolean {
+    return this.localItems.some((i) => i.shared && node.startIndex >= i.node.startIndex && node.endIndex <= i.node.endIndex);
+  }
+
+  /** The item a path expression (`RT`, `crate::rt::shared_runtime`) names, if runtime-typed. */
+  itemAt(pathNode: SyntaxNode): RuntimeItem | RuntimeAccessor | null {
+    if (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier') return null;
+    if (pathNode.type === 'identifier' && findBinding(pathNode.text, pathNode)) return null;
+    const path = this.resolver.resolve(pathNode);
+    if (!path) return null;
+    const item = this.items.get(path);
+    if (item) return item;
+    // `lazy_static!` statics are not items the resolver knows: a bare name stays bare.
+    if (!path.includes('::')) {
+      const local = this.items.get(`${this.resolver.moduleOf(pathNode)}::${path}`);
+      if (local && 'inMacro' in local && local.inMacro) return local;
+    }
+    return null;
+  }
+
+  /** What runtime value an expression evaluates to, or null when it is none (or unknown). */
+  shapeOf(expr: SyntaxNode | null | undefined, depth = 0): Shape | null {
+    if (!expr || depth > 24) return null;
+    const key = `${expr.startIndex}:${expr.endIndex}:${expr.type}`;
+    if (this.shapes.has(key)) return this.shapes.get(key)!;
+    this.shapes.set(key, null);
+    const s = this.computeShape(expr, depth);
+    this.shapes.set(key, s);
+    return s;
+  }
+
+  private computeShape(expr: SyntaxNode, depth: number): Shape | null {
+    switch (expr.type) {
+      case 'parenthesized_expression':
+      case 'reference_expression':
+        return this.shapeOf(expr.namedChildren.find((c) => !c.type.endsWith('comment')) ?? null, depth + 1);
+      case 'unary_expression':
+        return expr.firstChild?.type === '*' ? this.shapeOf(expr.namedChildren[0], depth + 1) : null;
+      case 'try_expression': {
+        const inner = this.shapeOf(expr.namedChildren[0], depth + 1);
+        return inner && afterMethod(inner, 'unwrap');
+      }
+      case 'call_expression':
+        return this.callShape(expr, depth);
+      case 'identifier': {
+        const binding = findBinding(expr.text, expr);
+        if (binding) return this.bindingShape(binding, expr.text, depth);
+        return this.itemShape(this.itemAt(expr));
+      }
+      case 'scoped_identifier':
+        return this.itemShape(this.itemAt(expr));
+      case 'field_expression':
+        return this.fieldShape(expr);
+      default:
+        return null;
+    }
+  }
+
+  private itemShape(item: RuntimeAccessor | null): Shape | null {
+    if (!item || item.item !== 'static') return null;
+    return { kind: item.kind, layers: item.layers, origin: item.shared ? item.path : null };
+  }
+
+  private callShape(call: SyntaxNode, depth: number): Shape | null {
+    let f = call.childForFieldName('function');
+    if (f?.type === 'generic_function') f = f.childForFieldName('function');
+    if (!f) return null;
+    if (f.type === 'field_expression') {
+      const method = f.childForFieldName('field')?.text;
+      const recv = f.childForFieldName('value');
+      if (!method || !recv) return null;
+      if (recv.type === 'self') {
+        // `self.runtime()`: a runtime-typed method of the impl we are in.
+        const impl = enclosingImpl(call);
+        const item = impl ? this.items.get(`${this.resolver.moduleOf(impl.node)}::${impl.name}::${method}`) : undefined;
+        return item && item.item === 'fn' ? { kind: item.kind, layers: item.layers, origin: item.shared ? item.path : null } : null;
+      }
+      const inner = this.shapeOf(recv, depth + 1);
+      return inner && afterMethod(inner, method);
+    }
+    const path = this.resolver.resolve(f);
+    if (!path) return null;
+    const builtin = constructorShape(path);
+    if (builtin) return { ...builtin, origin: null };
+    if (/(?:^|::)(?:Arc|Rc|Box)::new$/.test(path)) {
+      const args = argumentsOf(call);
+      return args.length === 1 ? this.shapeOf(args[0], depth + 1) : null;
+    }
+    const item = this.itemAt(f);
+    if (!item || item.item !== 'fn' || item.method) return null;
+    return { kind: item.kind, layers: item.layers, origin: item.shared ? item.path : null };
+  }
+
+  private bindingShape(binding: Binding, name: string, depth: number): Shape | null {
+    const node = binding.node;
+    const resolve = (n: SyntaxNode) => this.resolver.resolve(n);
+    if (binding.kind === 'param') {
+      const typed = node.type === 'parameter' ? shapeOfType(node.childForFieldName('type'), resolve) : null;
+      if (typed) return { ...typed, origin: null };
+      return this.closureParamShape(node, depth);
+    }
+    if (binding.kind !== 'let' && binding.kind !== 'condition') return null;
+    const pattern = node.childForFieldName('pattern');
+    const value = this.shapeOf(node.childForFieldName('value'), depth + 1);
+    if (pattern?.type === 'identifier' && pattern.text === name) {
+      const typed = shapeOfType(node.childForFieldName('type'), resolve);
+      if (typed) return { ...typed, origin: value?.origin ?? null };
+      return value;
+    }
+    // `Some(rt)` / `Ok(rt)` guards.
+    const inner = pattern ? wrappedBinding(pattern) : null;
+    if (!inner || inner.name !== name || !value) return null;
+    const rest = peel(value.layers);
+    return rest[0] === inner.wrapper ? { kind: value.kind, layers: rest.slice(1), origin: value.origin } : null;
+  }
+
+  /** `KEY.with(|rt| …)` on a `thread_local!` runtime: `rt` is `&Runtime`. */
+  private closureParamShape(param: SyntaxNode, depth: number): Shape | null {
+    const closure = param.parent?.parent;
+    const args = closure?.parent;
+    const call = args?.type === 'arguments' ? args.parent : null;
+    const f = call?.childForFieldName('function');
+    if (!closure || closure.type !== 'closure_expression' || f?.type !== 'field_expression') return null;
+    if (f.childForFieldName('field')?.text !== 'with') return null;
+    const key = this.shapeOf(f.childForFieldName('value'), depth + 1);
+    const rest = key ? peel(key.layers) : [];
+    if (!key || rest[0] !== 'LocalKey') return null;
+    return { kind: key.kind, layers: ['&', ...rest.slice(1)], origin: key.origin };
+  }
+
+  /** `self.rt` where the impl's struct (in this file) has a runtime-typed field `rt`. */
+  private fieldShape(expr: SyntaxNode): Shape | null {
+    const value = expr.childForFieldName('value');
+    const field = expr.childForFieldName('field')?.text;
+    if (value?.type !== 'self' || !field) return null;
+    const impl = enclosingImpl(expr);
+    if (!impl) return null;
+    for (const s of this.source.root.descendantsOfType('struct_item')) {
+      if (s.childForFieldName('name')?.text !== impl.name) continue;
+      for (const fd of s.descendantsOfType('field_declaration')) {
+        if (fd.childForFieldName('name')?.text !== field) continue;
+        const typed = shapeOfType(fd.childForFieldName('type'), (n) => this.resolver.resolve(n));
+        return typed && { ...typed, origin: null };
+      }
+    }
+    return null;
+  }
+
+  private collect(): void {
+    const root = this.source.root;
+    const resolve = (n: SyntaxNode) => this.resolver.resolve(n);
+    // Runtime-typed fns and statics.
+    for (const node of root.descendantsOfType(['function_item', 'static_item'])) {
+      if (isTraitImplItem(node)) continue;
+      const nameNode = node.childForFieldName('name');
+      if (!nameNode) continue;
+      const name = nameNode.text;
+      const isFn = node.type === 'function_item';
+      const typed = shapeOfType(node.childForFieldName(isFn ? 'return_type' : 'type'), resolve);
+      const builds = !isFn && this.buildsIn(node.childForFieldName('value'));
+      if (!typed && !builds) continue;
+      if (typed?.kind === 'builder') continue;
+      const params = isFn ? node.childForFieldName('parameters') : null;
+      this.addItem({
+        path: itemPath(this.resolver, node, name),
+        name,
+        item: isFn ? 'fn' : 'static',
+        kind: typed?.kind ?? 'runtime',
+        layers: typed?.layers ?? ['?'],
+        shared: false,
+        method: !!params?.namedChildren.some((p) => p.type === 'self_parameter'),
+        node,
+        nameRange: { start: nameNode.startIndex, end: nameNode.endIndex },
+        inMacro: false,
+      });
+    }
+    // Constructions in code.
+    for (const call of root.descendantsOfType('call_expression')) {
+      if (this.isConstruction(call)) {
+        this.constructions.push({ range: { start: call.startIndex, end: call.endIndex }, node: call, allowed: this.allowed(call) });
+      }
+    }
+    // `lazy_static!` / `thread_local!` bodies.
+    for (const inv of root.descendantsOfType('macro_invocation')) {
+      const macro = inv.childForFieldName('macro');
+      if (macro && STATIC_MACROS.has(lastSegment(macro))) this.collectMacroStatics(inv, lastSegment(macro));
+    }
+    this.markShared();
+    // Shapes looked at while collecting may have missed items found later.
+    this.shapes.clear();
+  }
+
+  private addItem(item: RuntimeItem): void {
+    this.localItems.push(item);
+    this.items.set(item.path, item);
+  }
+
+  /** Whether a call builds a runtime: `Runtime::new()` or `….build()` on a tokio runtime builder. */
+  isConstruction(call: SyntaxNode): boolean {
+    const f = call.childForFieldName('function');
+    if (!f) return false;
+    if (f.type === 'field_expression') {
+      if (f.childForFieldName('field')?.text !== 'build') return false;
+      const recv = this.shapeOf(f.childForFieldName('value'));
+      return !!recv && recv.kind === 'builder' && recv.layers.length === 0;
+    }
+    if (f.type !== 'scoped_identifier' && f.type !== 'identifier') return false;
+    return this.resolver.resolve(f) === TOKIO_RUNTIME_NEW;
+  }
+
+  private buildsIn(node: SyntaxNode | null): boolean {
+    if (!node) return false;
+    return this.constructionsIn(node).length > 0 || node.descendantsOfType('call_expression').some((c) => this.isConstruction(c));
+  }
+
+  private constructionsIn(node: SyntaxNode): Construction[] {
+    return this.constructions.filter((c) => c.range.start >= node.startIndex && c.range.end <= node.endIndex);
+  }
+
+  /**
+   * `lazy_static! { static ref RT: Runtime = …; }` and `thread_local!`: the
+   * body is re-parsed as items (offsets shifted back), names resolved in the
+   * macro call's scope.
+   */
+  private collectMacroStatics(inv: SyntaxNode, macro: string): void {
+    const tt = inv.namedChildren.find((c) => c.type === 'token_tree');
+    if (!tt || tt.childCount < 2) return;
+    const start = tt.startIndex + 1;
+    let body = this.source.text.slice(start, tt.endIndex - 1);
+    // `static ref NAME` → `static     NAME` (same length).
+    body = body.replace(/\bstatic(\s+)ref\b/g, (_m, ws: string) => `static${ws}   `);
+    if (!QUICK.test(body)) return;
+    const tree = parse(body);
+    const resolve: Resolve = (n) => {
+      const w = segmentsOf(n);
+      return w ? this.resolver.resolveSegments(w.segments, w.absolute, inv) : null;
+    };
+    for (const s of tree.rootNode.namedChildren) {
+      if (s.type !== 'static_item') continue;
+      const nameNode = s.childForFieldName('name');
+      if (!nameNode) continue;
+      const name = nameNode.text;
+      const value = s.childForFieldName('value');
+      let builds = false;
+      for (const call of value ? [value, ...value.descendantsOfType('call_expression')] : []) {
+        if (call.type !== 'call_expression' || !isConstructionChain(call, resolve)) continue;
+        builds = true;
+        this.constructions.push({
+          range: { start: start + call.startIndex, end: start + call.endIndex },
+          node: inv,
+          allowed: this.allowed(inv, name),
+        });
+      }
+      const typed = shapeOfType(s.childForFieldName('type'), resolve);
+      if ((!typed || typed.kind === 'builder') && !builds) continue;
+      const wrapper = macro === 'thread_local' ? 'LocalKey' : 'Lazy';
+      this.addItem({
+        path: `${this.resolver.moduleOf(inv)}::${name}`,
+        name,
+        item: 'static',
+        kind: typed?.kind ?? 'runtime',
+        layers: typed ? [wrapper, ...typed.layers] : ['?'],
+        shared: false,
+        node: inv,
+        nameRange: { start: start + nameNode.startIndex, end: start + nameNode.endIndex },
+        inMacro: true,
+      });
+    }
+  }
+
+  /** Marks the items that share a runtime: statics holding one, fns building or handing one out. */
+  private markShared(): void {
+    for (const item of this.localItems) {
+      if (item.item !== 'static' || this.allowed(item.node, item.name)) continue;
+      const builds = this.constructionsIn(item.node).some((c) => !c.allowed);
+      item.shared = item.kind === 'runtime' || builds;
+    }
+    const fns = this.localItems.filter((i) => i.item === 'fn' && (i.kind === 'runtime' || i.kind === 'handle') && !this.allowed(i.node, i.name));
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const fn of fns) {
+        if (fn.shared) continue;
+        const body = fn.node.childForFieldName('body');
+        if (!body) continue;
+        if (this.constructionsIn(body).some((c) => !c.allowed) || this.refersToShared(body)) {
+          fn.shared = true;
+          changed = true;
+        }
+      }
+    }
+  }
+
+  private refersToShared(body: SyntaxNode): boolean {
+    const names = new Set([...this.items.values()].filter((i) => i.shared).map((i) => i.name));
+    if (names.size === 0) return false;
+    for (const id of body.descendantsOfType('identifier')) {
+      if (!names.has(id.text)) continue;
+      const p = id.parent;
+      const pathNode = p?.type === 'scoped_identifier' && same(p.childForFieldName('name'), id) ? p : id;
+      if (this.itemAt(pathNode)?.shared) return true;
+    }
+    return false;
+  }
+}
+
+/** The shape of a tokio constructor call by its canonical path. */
+function constructorShape(path: string): { kind: RuntimeKind; layers: string[] } | null {
+  if (path === TOKIO_RUNTIME_NEW) return { kind: 'runtime', layers: ['Result'] };
+  if (TOKIO_RUNTIME_BUILDER_CTORS.includes(path)) return { kind: 'builder', layers: [] };
+  if (path === TOKIO_HANDLE_CURRENT) return { kind: 'handle', layers: [] };
+  if (path === TOKIO_HANDLE_TRY_CURRENT) return { kind: 'handle', layers: ['Result'] };
+  if (path === TOKIO_LOCAL_SET_NEW) return { kind: 'localset', layers: [] };
+  return null;
+}
+
+/** A construction found without locals: `Runtime::new()`, or `.build()` on a chain from `Builder::new_*()`. */
+function isConstructionChain(call: SyntaxNode, resolve: Resolve): boolean {
+  const f = call.childForFieldName('function');
+  if (!f) return false;
+  if (f.type === 'scoped_identifier') return resolve(f) === TOKIO_RUNTIME_NEW;
+  if (f.type !== 'field_expression' || f.childForFieldName('field')?.text !== 'build') return false;
+  let n = f.childForFieldName('value');
+  while (n?.type === 'call_expression') {
+    const g = n.childForFieldName('function');
+    if (g?.type === 'field_expression') n = g.childForFieldName('value');
+    else return !!g && TOKIO_RUNTIME_BUILDER_CTORS.includes(resolve(g) ?? '');
+  }
+  return false;
+}
+
+/** The arguments of a call, without comments. */
+export function argumentsOf(call: SyntaxNode): SyntaxNode[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => !a.type.endsWith('comment') && a.type !== 'attribute_item');
+}
+
+/** `Some(rt)` / `Ok(rt)`: the wrapper the pattern strips and the name it binds. */
+export function wrappedBinding(pattern: SyntaxNode): { wrapper: 'Option' | 'Result'; name: string } | null {
+  if (pattern.type !== 'tuple_struct_pattern') return null;
+  const t = pattern.childForFieldName('type')?.text;
+  const inner = pattern.namedChildren.filter((c) => !same(c, pattern.childForFieldName('type')) && !c.type.endsWith('comment'));
+  if (inner.length !== 1 || inner[0].type !== 'identifier') return null;
+  if (t === 'Some') return { wrapper: 'Option', name: inner[0].text };
+  if (t === 'Ok') return { wrapper: 'Result', name: inner[0].text };
+  return null;
+}
+
+function enclosingImpl(node: SyntaxNode): { node: SyntaxNode; name: string } | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_item') {
+      const name = inherentImplType(n);
+      return name ? { node: n, name } : null;
+    }
+  }
+  return null;
+}
+
+/** Whether a file is an integration test or bench: under `tests/` or `benches/` (at most one directory down). */
+export function isTestFile(filePath: string): boolean {
+  const parts = filePath.split(/[\\/]/);
+  const n = parts.length;
+  return [n - 2, n - 3].some((i) => i >= 0 && (parts[i] === 'tests' || parts[i] === 'benches') && !parts.slice(i + 1).includes('src'));
+}
+
+/** The attributes of an item include `#[deprecated…]`. */
+export function isDeprecated(item: SyntaxNode): boolean {
+  return attributesOf(item).some((a) => /^#\s*\[\s*deprecated\b/.test(a.text));
+}
+
+/** A top-level sync `fn main` (a bin's entry point; the place to build the one runtime). */
+export function isMainFn(fn: SyntaxNode): boolean {
+  if (fn.type !== 'function_item' || fn.childForFieldName('name')?.text !== 'main') return false;
+  if (fn.parent?.type !== 'source_file') return false;
+  return !fn.namedChildren.some((c) => c.type === 'function_modifiers' && /\basync\b/.test(c.text));
+}
+
+export { isInTestCode };
