@@ -1,5 +1,10 @@
 import rule from '../../rules/no-std-mpsc-in-async';
 import { ruleTester } from '../rule-tester';
+import { lintAndFix } from '../../lib/fixer';
+import { ProjectIndex } from '../../lib/project';
+import { SourceFile } from '../../lib/source';
+import { Resolver } from '../../lib/resolve';
+import { mpscUseAt } from '../../lib/channels';
 
 const lines = (...l: string[]) => l.join('\n');
 
@@ -714,5 +719,150 @@ ruleTester(rule, {
       errors: [{ messageId: 'recv', line: 4, column: 3 }],
       output: 'fn f() {\n\tlet (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u8>();\n\tlet fut = async move {\n\t\trx.recv().await.unwrap_or_default()\n\t};\n\ttx.send(1).unwrap();\n}\n',
     },
+    {
+      name: 'let-else, unwrap_or_else(|_| ..) and try_iter',
+      code: lines(
+        'async fn f() -> u8 {',
+        '    let (tx, rx) = std::sync::mpsc::channel::<u8>();',
+        '    tx.send(1).unwrap();',
+        '    let backlog: Vec<u8> = rx.try_iter().collect();',
+        '    let Ok(a) = rx.recv() else {',
+        '        return 0;',
+        '    };',
+        '    let b = rx.recv().unwrap_or_else(|_| 0);',
+        '    for late in rx.try_iter() {}',
+        '    a + b',
+        '}',
+        '',
+      ),
+      errors: [
+        { messageId: 'recv', line: 5, column: 17 },
+        { messageId: 'recv', line: 8, column: 13 },
+      ],
+      output: lines(
+        'async fn f() -> u8 {',
+        '    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u8>();',
+        '    tx.send(1).unwrap();',
+        '    let backlog: Vec<u8> = std::iter::from_fn(|| rx.try_recv().ok()).collect();',
+        '    let Some(a) = rx.recv().await else {',
+        '        return 0;',
+        '    };',
+        '    let b = rx.recv().await.unwrap_or_else(|| 0);',
+        '    while let Ok(late) = rx.try_recv() {}',
+        '    a + b',
+        '}',
+        '',
+      ),
+    },
+    {
+      name: 'a non-async fn main is never a runtime thread: blocking_recv is safe there',
+      code: lines(
+        'fn main() {',
+        '    let rt = tokio::runtime::Runtime::new().unwrap();',
+        '    let (tx, rx) = std::sync::mpsc::sync_channel::<u8>(1);',
+        '    rt.spawn(async move {',
+        '        tx.send(1).unwrap();',
+        '    });',
+        '    let total: u32 = rx.iter().map(u32::from).sum();',
+        '}',
+        '',
+      ),
+      errors: [{ messageId: 'send', line: 5, column: 9 }],
+      output: lines(
+        'fn main() {',
+        '    let rt = tokio::runtime::Runtime::new().unwrap();',
+        '    let (tx, mut rx) = tokio::sync::mpsc::channel::<u8>(1);',
+        '    rt.spawn(async move {',
+        '        tx.send(1).await.unwrap();',
+        '    });',
+        '    let total: u32 = std::iter::from_fn(|| rx.blocking_recv()).map(u32::from).sum();',
+        '}',
+        '',
+      ),
+    },
+    {
+      name: 'recv behind ? in an async block keeps the std error type',
+      code: lines(
+        'async fn f() {',
+        '    let (tx, rx) = std::sync::mpsc::channel::<u8>();',
+        '    let task = async move {',
+        '        let v = rx.recv()?;',
+        '        Ok::<u8, std::sync::mpsc::RecvError>(v)',
+        '    };',
+        '    tx.send(1).unwrap();',
+        '}',
+        '',
+      ),
+      errors: [{ messageId: 'recv', line: 4, column: 17 }],
+      output: lines(
+        'async fn f() {',
+        '    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u8>();',
+        '    let task = async move {',
+        '        let v = rx.recv().await.ok_or(std::sync::mpsc::RecvError)?;',
+        '        Ok::<u8, std::sync::mpsc::RecvError>(v)',
+        '    };',
+        '    tx.send(1).unwrap();',
+        '}',
+        '',
+      ),
+    },
   ],
+});
+
+function lint(code: string) {
+  const filePath = 'src/lib.rs';
+  const project = ProjectIndex.fromTexts([{ filePath, text: code }]);
+  const config = { rules: { [rule.id]: { severity: 2 as const, options: {} } }, settings: { ambientRuntime: 'auto' as const } };
+  return lintAndFix(filePath, code, { config, project }, false).lint.messages;
+}
+
+describe('no-std-mpsc-in-async messages', () => {
+  it('names the line that creates the channel', () => {
+    const [m] = lint('async fn f() {\n    let (tx, rx) = std::sync::mpsc::channel::<u8>();\n    rx.recv().unwrap();\n}\n');
+    expect(m.message).toContain('channel created on line 2');
+    expect(m.message).not.toContain('Not fixed');
+  });
+
+  it('names where an escaping endpoint goes', () => {
+    const [m] = lint('async fn f() {\n    let (tx, rx) = std::sync::mpsc::channel::<u8>();\n    rx.recv().unwrap();\n    drain(rx);\n}\n');
+    expect(m.message).toContain('Not fixed: `rx` is passed to `drain` on line 4.');
+  });
+
+  it('names the parameter or field an endpoint comes from', () => {
+    const [p] = lint('async fn worker(rx: std::sync::mpsc::Receiver<u8>) {\n    rx.recv().unwrap();\n}\n');
+    expect(p.message).toContain('parameter `rx` of `worker`, line 1');
+    const [f] = lint('use std::sync::mpsc::Receiver;\nstruct S { inbox: Receiver<u8> }\nimpl S {\n    async fn f(&self) { self.inbox.recv(); }\n}\n');
+    expect(f.message).toContain('field `inbox` of `S`, line 2');
+  });
+
+  it('says when the fix waits for a std::thread::spawn closure to become a task', () => {
+    const [m] = lint(
+      'async fn f() {\n    let (tx, rx) = std::sync::mpsc::sync_channel::<u8>(1);\n    std::thread::spawn(move || rx.recv());\n    tx.send(1).unwrap();\n}\n',
+    );
+    expect(m.message).toContain('`std::thread::spawn` closure using `rx` on line 3');
+    expect(m.fix).toBeUndefined();
+  });
+});
+
+describe('mpscUseAt (for no-thread-spawn)', () => {
+  const at = (code: string, text: string) => {
+    const source = new SourceFile('src/lib.rs', code);
+    const resolver = new Resolver('crate');
+    const node = source.root.descendantsOfType('call_expression').find((c) => source.getText(c) === text)!;
+    return mpscUseAt(source, resolver, node);
+  };
+
+  it('a recv in a thread body whose channel converts safely once the body is async', () => {
+    const r = at('async fn f() {\n    let (tx, rx) = std::sync::mpsc::channel::<u8>();\n    std::thread::spawn(move || rx.recv());\n    tx.send(1).unwrap();\n}\n', 'rx.recv()');
+    expect(r).toMatchObject({ convertible: true, safe: true });
+  });
+
+  it('a recv whose receiver escapes is not convertible', () => {
+    const r = at('fn f() {\n    let (tx, rx) = std::sync::mpsc::channel::<u8>();\n    std::thread::spawn(move || rx.recv());\n    keep(tx);\n}\n', 'rx.recv()');
+    expect(r).toMatchObject({ convertible: false, safe: false });
+  });
+
+  it('not a std endpoint', () => {
+    expect(at('async fn f(rx: Inbox) {\n    std::thread::spawn(move || rx.recv());\n}\n', 'rx.recv()')).toBeNull();
+  });
 });
