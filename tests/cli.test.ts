@@ -120,6 +120,23 @@ describe('exit codes and the default report', () => {
   });
 });
 
+describe('several rules', () => {
+  const BOTH = `${SLEEP}\nfn main() {\n    std::thread::spawn(|| {\n        println!("hi");\n    });\n}\n`;
+
+  test('findings of several rules in one file, in position order; --fix fixes both', () => {
+    const root = crate({ 'src/main.rs': BOTH });
+    const r = cli(root, ['--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(json(r.stdout)[0].messages.map((m: any) => [m.ruleId, m.line, m.column])).toEqual([
+      ['no-thread-sleep', 2, 5],
+      ['no-thread-spawn', 6, 5],
+    ]);
+    expect(cli(root, ['--fix'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(fs.readFileSync(path.join(root, 'src/main.rs'), 'utf8')).not.toMatch(/std::thread::/);
+    expect(cli(root, [])).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+});
+
 describe('--format json', () => {
   test('positions are UTF-16 columns after emoji and CJK text', () => {
     const text = 'async fn f() {\n    let s = "\u{1F600}\u4E2D\u6587"; std::thread::sleep(std::time::Duration::from_millis(5));\n}\n';
