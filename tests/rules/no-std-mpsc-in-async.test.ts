@@ -63,6 +63,18 @@ ruleTester(rule, {
       code: 'async fn f(tx: std::sync::mpsc::Sender<i32>) {\n    tx.send(1).unwrap();\n}\n',
     },
     {
+      name: 'tokio::sync::mpsc imported as mpsc',
+      code: 'use tokio::sync::mpsc;\nasync fn f() {\n    let (tx, mut rx) = mpsc::channel::<u8>(1);\n    tx.send(1).await.unwrap();\n    let r: Option<u8> = rx.recv().await;\n}\n',
+    },
+    {
+      name: 'a block-scoped use of tokio mpsc shadows the file-level std import',
+      code: 'use std::sync::mpsc;\nfn sync_side() -> mpsc::Receiver<u8> { mpsc::channel().1 }\nasync fn f() {\n    use tokio::sync::mpsc;\n    let (tx, mut rx) = mpsc::unbounded_channel::<u8>();\n    for _ in 0..1 {\n        rx.recv().await;\n    }\n}\n',
+    },
+    {
+      name: 'futures channels',
+      code: 'use futures::channel::mpsc;\nasync fn f() {\n    let (tx, mut rx) = mpsc::channel::<u8>(1);\n    let r = rx.try_next();\n    let (utx, urx) = mpsc::unbounded::<u8>();\n    for x in urx.iter() {}\n}\n',
+    },
+    {
       name: 'macro_rules! bodies and strings',
       code: 'use std::sync::mpsc::Receiver;\nmacro_rules! pull { ($rx:expr) => { async { $rx.recv() } }; }\nasync fn f() {\n    let s = "rx.recv()";\n}\n',
     },
