@@ -240,7 +240,7 @@ export class ChannelFacts {
     return ch;
   }
 
-  private addEndpoint(ch: Channel, decl: SyntaxNode, role: Role, typeNode: SyntaxNode | null): Endpoint {
+  private addEndpoint(ch: Channel, decl: SyntaxNode, role: Role, typeNode: SyntaxNode | null, wrapped?: Endpoint['wrapped']): Endpoint {
     const t = typeNode ? endpointType(typeNode, this.resolver) : null;
     const ep: Endpoint = {
       name: decl.text,
@@ -248,8 +248,8 @@ export class ChannelFacts {
       role,
       channel: ch,
       mutable: decl.parent?.type === 'mut_pattern',
-      typeNode: t && t.wrapped !== 'mutex' ? t.node : null,
-      wrapped: t ? t.wrapped : 'none',
+      typeNode: t && t.wrapped !== 'mutex' && !wrapped ? t.node : null,
+      wrapped: wrapped ?? (t ? t.wrapped : 'none'),
       uses: [],
     };
     ch.endpoints.push(ep);
@@ -396,6 +396,7 @@ export class ChannelFacts {
       escape,
     });
     const p = id.parent!;
+    if (ep.wrapped === 'mutex') return this.classifyShared(ep, id, use);
     // Method calls: `rx.recv()`, `tx.send(v)`, `tx.clone()`.
     if (p.type === 'field_expression' && p.childForFieldName('value')?.id === id.id) {
       const call = p.parent;
@@ -437,10 +438,37 @@ export class ChannelFacts {
       const call = p.parent;
       const callee = call?.type === 'call_expression' ? this.resolver.resolveCallee(call) : null;
       if (callee === 'drop' || callee === 'std::mem::drop' || callee === 'core::mem::drop') return use('drop');
+      if (callee === 'std::sync::Mutex::new' && call) {
+        // `let shared = Arc::new(Mutex::new(rx));`: still this endpoint, behind a lock (never fixed).
+        const outer = call.parent?.type === 'arguments' ? call.parent.parent : null;
+        const wrapper = outer && /^std::(?:sync::Arc|rc::Rc)::new$/.test(this.resolver.resolveCallee(outer) ?? '') ? outer : call;
+        this.trackShared(ep, wrapper);
+        return use('escape', null, null, 'is moved into a `Mutex`');
+      }
       const f = call?.childForFieldName('function');
       return use('escape', null, null, `is passed to \`${f ? truncate(this.source.getText(f)) : 'a call'}\``);
     }
     return use('escape', null, null, escapeText(this.source, id));
+  }
+
+  /** Uses of an endpoint held as `Mutex<..>` / `Arc<Mutex<..>>`: followed through clones, never fixed. */
+  private classifyShared(ep: Endpoint, id: SyntaxNode, use: (k: UseKind, c?: SyntaxNode | null, l?: SyntaxNode | null, e?: string) => Use): Use {
+    const p = id.parent!;
+    let clone: SyntaxNode | null = null;
+    if (p.type === 'field_expression' && p.childForFieldName('field')?.text === 'clone') clone = p.parent;
+    if (p.type === 'reference_expression' && p.parent?.type === 'arguments') {
+      const call = p.parent.parent;
+      if (call && /^std::(?:sync::Arc|rc::Rc)::clone$/.test(this.resolver.resolveCallee(call) ?? '')) clone = call;
+    }
+    if (clone?.type === 'call_expression') this.trackShared(ep, clone);
+    return use('escape', null, null, 'is shared behind a `Mutex`');
+  }
+
+  private trackShared(ep: Endpoint, value: SyntaxNode): void {
+    const decl = value.parent;
+    if (decl?.type !== 'let_declaration' || decl.childForFieldName('value')?.id !== value.id) return;
+    const target = plainBinding(decl.childForFieldName('pattern'));
+    if (target && !this.byDecl.has(target.id)) this.addEndpoint(ep.channel, target, ep.role, null, 'mutex');
   }
 
   private classifyClone(ep: Endpoint, call: SyntaxNode, use: (k: UseKind, c?: SyntaxNode | null, l?: SyntaxNode | null, e?: string) => Use): Use {

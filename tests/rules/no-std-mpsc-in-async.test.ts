@@ -292,6 +292,30 @@ ruleTester(rule, {
       errors: [{ messageId: 'recv', line: 7, column: 9 }],
     },
     {
+      name: 'a receiver moved into Arc<Mutex<..>> and cloned into tasks: reported, not fixed',
+      code: lines(
+        'use std::sync::{mpsc, Arc, Mutex};',
+        'async fn pool() {',
+        '    let (tx, rx) = mpsc::channel::<u32>();',
+        '    let rx = Arc::new(Mutex::new(rx));',
+        '    for _ in 0..2 {',
+        '        let rx = Arc::clone(&rx);',
+        '        tokio::spawn(async move {',
+        '            let job = rx.lock().unwrap().recv();',
+        '        });',
+        '    }',
+        '    let last = rx.clone();',
+        '    let job = last.lock().expect("poisoned").recv();',
+        '    tx.send(1).unwrap();',
+        '}',
+        '',
+      ),
+      errors: [
+        { messageId: 'recv', line: 8, column: 23, endLine: 8, endColumn: 48 },
+        { messageId: 'recv', line: 12, column: 15 },
+      ],
+    },
+    {
       name: 'moved into an async block under another name',
       code: lines(
         'use std::sync::mpsc;',
