@@ -69,14 +69,15 @@ export default createRule<Options>({
           const hit = flaggedUse(node, (e) => facts.endpointOf(e));
           if (hit) hits.push(hit);
         }
-        // One whole-channel fix, on the channel's first diagnostic only.
-        const fixed = new Set<Channel>();
-        hits.sort((a, b) => a.node.startIndex - b.node.startIndex);
+        // One whole-channel fix, the same on every diagnostic of the channel:
+        // the fixer applies one copy (the others overlap it and wait, and
+        // find nothing left to do), and a suppressed diagnostic does not
+        // take the fix away from the others.
+        const fixes = new Map<Channel, Fix | null>();
         for (const h of hits) {
           const ch = h.ref.endpoint.channel;
-          const first = !fixed.has(ch);
-          fixed.add(ch);
-          const built = first && !h.ref.locked ? channelFix(source, resolver, ch) : null;
+          if (!fixes.has(ch)) fixes.set(ch, channelFix(source, resolver, ch));
+          const built = h.ref.locked ? null : fixes.get(ch) ?? null;
           context.report({
             node: h.node,
             messageId: h.messageId,
