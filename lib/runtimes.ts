@@ -107,6 +107,12 @@ export function isValue(shape: Shape | null | undefined): shape is Shape {
   return !!shape && peel(shape.layers).length === 0;
 }
 
+/** Whether taking `wrapper` (`Option` by `Some(x)`, `Result` by `Ok(x)`) off a shape leaves the runtime itself. */
+export function unwrapsTo(shape: Shape, wrapper: string): boolean {
+  const rest = peel(shape.layers);
+  return rest[0] === wrapper && peel(rest.slice(1)).length === 0;
+}
+
 /** The shape of a type: `Option<&'static Runtime>` → runtime under `Option`, `&`. */
 export function shapeOfType(type: SyntaxNode | null | undefined, resolve: Resolve, depth = 0): { kind: RuntimeKind; layers: string[] } | null {
   if (!type || depth > 16) return null;
@@ -341,7 +347,17 @@ export class RuntimeFacts {
 
   /** Whether a node sits inside one of this file's shared items (their own code is not a use). */
   insideSharedItem(node: SyntaxNode): boolean {
-    return this.localItems.some((i) => i.shared && node.startIndex >= i.node.startIndex && node.endIndex <= i.node.endIndex);
+    return this.sharedItemAround(node) !== null;
+  }
+
+  /** The innermost shared item of this file that holds `node`. */
+  sharedItemAround(node: SyntaxNode): RuntimeItem | null {
+    let best: RuntimeItem | null = null;
+    for (const i of this.localItems) {
+      if (!i.shared || node.startIndex < i.node.startIndex || node.endIndex > i.node.endIndex) continue;
+      if (!best || i.node.startIndex >= best.node.startIndex) best = i;
+    }
+    return best;
   }
 
   /** The item a path expression (`RT`, `crate::rt::shared_runtime`) names, if runtime-typed. */
@@ -668,6 +684,16 @@ function isConstructionChain(call: SyntaxNode, resolve: Resolve): boolean {
     else return !!g && TOKIO_RUNTIME_BUILDER_CTORS.includes(resolve(g) ?? '');
   }
   return false;
+}
+
+/** The method call `expr.m(..)` that `expr` is the receiver of. */
+export function methodCallOn(expr: SyntaxNode): { call: SyntaxNode; method: string } | null {
+  const f = expr.parent;
+  if (f?.type !== 'field_expression' || !same(f.childForFieldName('value'), expr)) return null;
+  const call = f.parent;
+  const method = f.childForFieldName('field')?.text;
+  if (call?.type !== 'call_expression' || !same(call.childForFieldName('function'), f) || !method) return null;
+  return { call, method };
 }
 
 /** The arguments of a call, without comments. */

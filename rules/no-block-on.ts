@@ -5,12 +5,12 @@
  * runtime") or deadlocks the worker. In async code the call becomes
  * `fut.await`; a runtime built just for that call goes away with it.
  */
-import { createRule } from '../lib/rule';
+import { createRule, RuleContext } from '../lib/rule';
 import { SyntaxNode } from '../lib/parser';
 import { SourceFile } from '../lib/source';
 import { BLOCK_ON_FNS, TOKIO_BLOCK_ON_METHODS } from '../lib/paths';
 import { asReceiver, fix, removeOwnLine, replace } from '../lib/edits';
-import { RuntimeFacts, argumentsOf, findBinding, isValue, referencesTo, same } from '../lib/runtimes';
+import { RuntimeFacts, argumentsOf, findBinding, isValue, methodCallOn, referencesTo } from '../lib/runtimes';
 import { TextEdit } from '../lib/types';
 
 const METHOD_LABEL = { runtime: 'Runtime::block_on', handle: 'Handle::block_on', localset: 'LocalSet::block_on' } as const;
@@ -40,7 +40,7 @@ export default createRule<Record<string, never>>({
       call_expression(call) {
         let f = call.childForFieldName('function');
         if (f?.type === 'generic_function') f = f.childForFieldName('function');
-        if (!f || !source.getText(f).endsWith('block_on')) return;
+        if (!f || (f.type === 'field_expression' && f.childForFieldName('field')?.text !== 'block_on')) return;
         const args = argumentsOf(call);
         let callee: string;
         let future: SyntaxNode | undefined;
@@ -83,9 +83,8 @@ export default createRule<Record<string, never>>({
           context.report({ node: call, messageId: 'async', data: { callee } });
           return;
         }
-        const edits: TextEdit[] = [replace(call, `${awaitable(source, future)}.await`)];
-        const unbind = receiver ? removeBoundRuntime(source, runtimeFacts(), receiver) : null;
-        if (unbind) edits.push(unbind);
+        const group = receiver ? boundRuntimeGroup(context, runtimeFacts(), receiver) : null;
+        const edits = group ?? [replace(call, `${awaitable(source, future)}.await`)];
         context.report({ node: call, messageId: 'async', data: { callee }, fix: fix('safe', edits) });
       },
     };
@@ -112,9 +111,11 @@ function hasCommentOutside(node: SyntaxNode, keep: SyntaxNode): boolean {
 
 /**
  * `let rt = Runtime::new().unwrap();` (or a builder, `Handle::current()`, an
- * accessor) whose one use is this receiver: the `let` goes too.
+ * accessor) used only as the receiver of `block_on` calls that all become
+ * `.await`: one fix rewrites every call and removes the `let`.
  */
-function removeBoundRuntime(source: SourceFile, facts: RuntimeFacts, receiver: SyntaxNode): TextEdit | null {
+function boundRuntimeGroup(context: RuleContext<Record<string, never>>, facts: RuntimeFacts, receiver: SyntaxNode): TextEdit[] | null {
+  const { source } = context;
   if (receiver.type !== 'identifier') return null;
   const name = receiver.text;
   const binding = findBinding(name, receiver);
@@ -124,7 +125,19 @@ function removeBoundRuntime(source: SourceFile, facts: RuntimeFacts, receiver: S
   if (decl.childForFieldName('pattern')?.type !== 'identifier' || decl.childForFieldName('alternative') || !value) return null;
   if (!facts.shapeOf(value)) return null;
   if (value.descendantsOfType(['await_expression', 'assignment_expression', 'compound_assignment_expr']).length) return null;
-  const refs = referencesTo(binding, name);
-  if (refs.length !== 1 || !same(refs[0], receiver)) return null;
-  return removeOwnLine(source, decl);
+  const calls: { call: SyntaxNode; future: SyntaxNode }[] = [];
+  for (const ref of referencesTo(binding, name)) {
+    const m = methodCallOn(ref);
+    const args = m ? argumentsOf(m.call) : [];
+    if (!m || m.method !== 'block_on' || args.length !== 1) return null;
+    if (context.contextOf(m.call).kind !== 'async' || isRunUntil(args[0]) || hasCommentOutside(m.call, args[0])) return null;
+    calls.push({ call: m.call, future: args[0] });
+  }
+  // Nested calls would need edits inside edits: leave those to later passes.
+  if (calls.some((a) => calls.some((b) => a !== b && a.call.startIndex <= b.call.startIndex && b.call.endIndex <= a.call.endIndex))) {
+    return null;
+  }
+  const removal = removeOwnLine(source, decl);
+  if (!removal || calls.length === 0) return null;
+  return [removal, ...calls.map((c) => replace(c.call, `${awaitable(source, c.future)}.await`))];
 }
