@@ -27,9 +27,12 @@ export function isApplicable(fix: Fix | undefined, unsafe: boolean): fix is Fix 
   return !!fix && (fix.applicability === 'safe' || unsafe);
 }
 
-/** Lints `text`, and fixes it when `fix` is set. */
-export function lintAndFix(filePath: string, rawText: string, opts: FixOptions, fix: boolean): FixRun {
-  const original = new SourceFile(filePath, rawText);
+/**
+ * Lints `text`, and fixes it when `fix` is set. `parsed` is the same text
+ * already parsed (by the project index), to save a second parse.
+ */
+export function lintAndFix(filePath: string, rawText: string, opts: FixOptions, fix: boolean, parsed?: SourceFile): FixRun {
+  const original = parsed ?? new SourceFile(filePath, rawText);
   let source = original;
   let lint = lintSource(source, opts);
   if (!fix) return { source, lint, changed: false, passes: 0 };

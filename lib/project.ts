@@ -46,22 +46,30 @@ export class ProjectIndex {
    */
   static fromFiles(filePaths: string[], read: (p: string) => string | null, wholeCrates = false): ProjectIndex {
     const index = new ProjectIndex();
-    const all = new Set(filePaths.map((p) => path.resolve(p)));
-    if (wholeCrates) {
-      const roots = new Set<string>();
-      for (const p of filePaths) {
-        const crate = crateOf(p);
-        if (crate && !roots.has(crate.root)) {
-          roots.add(crate.root);
-          for (const f of crateFiles(crate)) all.add(f);
-        }
-      }
-    }
-    for (const p of [...all].sort()) {
+    for (const p of [...new Set(filePaths.map((f) => path.resolve(f)))].sort()) {
       const text = read(p);
       if (text !== null) index.update(p, text);
     }
+    if (wholeCrates) index.addCratesOf(filePaths, read);
     return index;
+  }
+
+  /**
+   * Indexes the rest of the crates that hold these files (files already
+   * indexed are kept), so that one linted file still sees its callers.
+   */
+  addCratesOf(filePaths: string[], read: (p: string) => string | null): void {
+    const roots = new Set<string>();
+    for (const p of filePaths) {
+      const crate = crateOf(p);
+      if (!crate || roots.has(crate.root)) continue;
+      roots.add(crate.root);
+      for (const f of crateFiles(crate)) {
+        if (this.files.has(f)) continue;
+        const text = read(f);
+        if (text !== null) this.update(f, text);
+      }
+    }
   }
 
   /** (Re)indexes one file; the editor calls this for the file being edited. */

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { ConfigResolver, parseRuleFlags, RuleRegistry } from './config';
 import { discoverFiles, IgnoredFile } from './files';
 import { ProjectIndex } from './project';
+import { SourceFile } from './source';
 import { isApplicable, lintAndFix } from './fixer';
 import { LintMessage, LintResult } from './types';
 import { unifiedDiff } from './diff';
@@ -136,9 +137,27 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
   stats.files = files.length;
   stats.readMs = now() - t;
 
-  // Phase 1: the project index over every linted file.
+  // Phase 1: the project index over every linted file, and over the rest of
+  // their crates, so that linting a few files still sees their callers.
   t = now();
-  const project = ProjectIndex.fromTexts(files.map((f) => ({ filePath: f.filePath, text: f.text })));
+  const project = new ProjectIndex();
+  const parsed = new Map<string, SourceFile>();
+  for (const f of files) {
+    const source = new SourceFile(f.filePath, f.text);
+    parsed.set(f.filePath, source);
+    project.updateSource(source);
+  }
+  project.addCratesOf(
+    files.map((f) => f.filePath),
+    (p) => {
+      try {
+        const text = decode(fs.readFileSync(p));
+        return typeof text === 'string' ? text : null;
+      } catch {
+        return null;
+      }
+    },
+  );
   stats.indexMs = now() - t;
 
   // Phase 2: lint (and fix) each file.
@@ -150,7 +169,8 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
     const lintOpts = { config, project, reportUnusedDisableDirectives: options.reportUnusedDisableDirectives, unsafe, rules };
     let run;
     try {
-      run = lintAndFix(file.filePath, file.text, lintOpts, fixing);
+      run = lintAndFix(file.filePath, file.text, lintOpts, fixing, parsed.get(file.filePath));
+      parsed.delete(file.filePath);
     } catch (e) {
       internalErrors.push(`Internal error on ${file.filePath}: ${(e as Error).message ?? String(e)}`);
       options.onProgress?.(++done, files.length);
