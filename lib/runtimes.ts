@@ -256,6 +256,24 @@ function paramBinding(params: SyntaxNode | null, name: string): Binding | null {
   return null;
 }
 
+const PATTERN_PARTS = new Set([
+  'tuple_struct_pattern', 'tuple_pattern', 'struct_pattern', 'field_pattern', 'ref_pattern', 'mut_pattern',
+  'or_pattern', 'slice_pattern', 'captured_pattern', 'reference_pattern',
+]);
+
+/** Whether an identifier is a name a pattern binds (`let RT = …`), not a reference. */
+export function isPatternBinding(id: SyntaxNode): boolean {
+  let n = id;
+  while (n.parent && PATTERN_PARTS.has(n.parent.type)) {
+    if (n.parent.type === 'tuple_struct_pattern' && same(n.parent.childForFieldName('type'), n)) return false;
+    n = n.parent;
+  }
+  const p = n.parent;
+  if (!p) return false;
+  if (p.type === 'closure_parameters' || p.type === 'match_pattern') return true;
+  return ['let_declaration', 'let_condition', 'parameter', 'for_expression'].includes(p.type) && same(p.childForFieldName('pattern'), n);
+}
+
 export function same(a: SyntaxNode | null | undefined, b: SyntaxNode | null | undefined): boolean {
   return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
 }
@@ -363,7 +381,7 @@ export class RuntimeFacts {
   /** The item a path expression (`RT`, `crate::rt::shared_runtime`) names, if runtime-typed. */
   itemAt(pathNode: SyntaxNode): RuntimeItem | RuntimeAccessor | null {
     if (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier') return null;
-    if (pathNode.type === 'identifier' && findBinding(pathNode.text, pathNode)) return null;
+    if (pathNode.type === 'identifier' && (findBinding(pathNode.text, pathNode) || isPatternBinding(pathNode))) return null;
     const path = this.resolver.resolve(pathNode);
     if (!path) return null;
     const item = this.items.get(path);
