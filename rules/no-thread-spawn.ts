@@ -315,7 +315,7 @@ class Scanner {
           this.loop(node, root);
           break;
         case 'macro_invocation':
-          this.macro(node, owner);
+          this.macro(node, owner, depth);
           break;
         default:
           this.callExpression(node, owner, depth);
@@ -353,7 +353,7 @@ class Scanner {
     }
   }
 
-  private macro(node: SyntaxNode, owner: SyntaxNode | null): void {
+  private macro(node: SyntaxNode, owner: SyntaxNode | null, depth: number): void {
     const f = this.facts;
     const m = node.childForFieldName('macro');
     const name = m?.type === 'scoped_identifier' ? m.childForFieldName('name')?.text : m?.text;
@@ -361,22 +361,48 @@ class Scanner {
     if (name === 'block_on') f.blocking ??= '`block_on!`';
     if (PANIC_MACROS.has(name)) f.panics = true;
     if (!KNOWN_MACROS.has(name)) f.unknown ??= `\`${name}!\``;
-    // Opaque arguments: look at their tokens for what would change the fix.
     const tt = node.namedChildren.find((c) => c.type === 'token_tree');
-    if (!tt) return;
-    const tokens = tt.descendantsOfType(['?', 'return', 'identifier']);
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i];
+    if (tt) this.tokens(tt, name, owner && ownerOf(node)?.id === owner.id, depth);
+  }
+
+  /** Opaque macro arguments: their tokens, for what would change the fix (calls, `?`, `return`). */
+  private tokens(tt: SyntaxNode, macro: string, own: boolean | null, depth: number): void {
+    const f = this.facts;
+    const where = ` in \`${macro}!\``;
+    for (const t of tt.descendantsOfType(['?', 'return', 'identifier'])) {
       if (t.type !== 'identifier') {
-        if (owner && ownerOf(node)?.id === owner.id) f.returns = true;
+        if (own) f.returns = true;
         continue;
       }
       const next = t.nextSibling;
-      const emptyCall = next?.type === 'token_tree' && next.namedChildCount === 0;
-      if ((t.text === 'recv' || t.text === 'join' || t.text === 'wait') && emptyCall) f.blocking ??= `\`.${t.text}()\` in \`${name}!\``;
-      else if ((t.text === 'fs' || t.text === 'net') && next?.type === '::') f.blocking ??= `\`${t.text}::\` in \`${name}!\``;
-      else if (['sleep', 'stdin', 'block_on', 'read_line'].includes(t.text) && next?.type === 'token_tree') f.blocking ??= `\`${t.text}\` in \`${name}!\``;
-      else if (t.text === 'Runtime' && next?.type === '::') f.runtime ??= `\`Runtime\` in \`${name}!\``;
+      const prev = t.previousSibling;
+      if (next?.type === '!') {
+        if (PANIC_MACROS.has(t.text)) f.panics = true;
+        else if (!KNOWN_MACROS.has(t.text)) f.unknown ??= `\`${t.text}!\`${where}`;
+        continue;
+      }
+      if ((t.text === 'fs' || t.text === 'net') && next?.type === '::') f.blocking ??= `\`${t.text}::\`${where}`;
+      if (t.text === 'Runtime' && next?.type === '::') f.runtime ??= `\`Runtime\`${where}`;
+      if (next?.type !== 'token_tree' || next.firstChild?.type !== '(') continue;
+      // A call: `.name(..)` is a method, `a::b(..)` or `name(..)` a fn.
+      const nargs = next.namedChildCount;
+      if (prev?.type === '.') {
+        const arity = BLOCKING_METHODS[t.text];
+        if (PANIC_METHODS.has(t.text)) f.panics = true;
+        else if (arity !== undefined && (arity === null || arity === nargs)) f.blocking ??= `\`.${t.text}()\`${where}`;
+        else if (!KNOWN_METHODS.has(t.text)) {
+          const fns = localFns(this.context, t.text, true);
+          if (fns.length) this.into(fns, depth);
+          else f.unknown ??= `\`.${t.text}()\`${where}`;
+        }
+        continue;
+      }
+      const qualifier = prev?.type === '::' ? prev.previousSibling : null;
+      if (['sleep', 'sleep_ms', 'stdin', 'block_on', 'park', 'park_timeout'].includes(t.text)) f.blocking ??= `\`${t.text}\`${where}`;
+      else if (/^[A-Z]/.test(t.text) || (qualifier && /^[A-Z]/.test(qualifier.text) && CONSTRUCTOR.test(t.text))) continue;
+      else if (qualifier && /^(?:std|core|alloc|tokio|log|tracing)$/.test(qualifier.text)) continue;
+      else if (!qualifier && localFns(this.context, t.text, false).length) this.into(localFns(this.context, t.text, false), depth);
+      else if (qualifier || !this.context.resolver.isLocal(t.text, tt)) f.unknown ??= `\`${t.text}\`${where}`;
     }
   }
 
@@ -588,7 +614,7 @@ function handleUse(context: Ctx, site: Site): HandleUse {
     if (context.contextOf(join).kind !== 'async') return none('the thread is joined in sync code, where a task cannot be awaited');
     const after = joinFollower(join);
     if (!after.ok) return none('the result of `join()` is used in a way whose error type would change');
-    return { kind: 'kept', edits: [{ start: h.endIndex, end: join.endIndex, text: '.await' }], unsafe: after.unsafe };
+    return { kind: 'kept', edits: [awaitEdit(p, join)], unsafe: after.unsafe };
   }
   if (p.type === 'let_declaration' && p.childForFieldName('value')?.id === h.id) return boundHandle(context, p);
   return none(`the JoinHandle is ${describeUse(h)}`);
@@ -631,7 +657,7 @@ function boundHandle(context: Ctx, decl: SyntaxNode): HandleUse {
     const after = joinFollower(join);
     if (!after.ok) return none('the result of `join()` is used in a way whose error type would change');
     unsafe ||= after.unsafe;
-    edits.push({ start: id.endIndex, end: join.endIndex, text: '.await' });
+    edits.push(awaitEdit(p, join));
   }
   return { kind: 'kept', edits, unsafe };
 }
@@ -656,6 +682,12 @@ function joinFollower(join: SyntaxNode): { ok: boolean; unsafe: boolean } {
     return { ok, unsafe: false };
   }
   return { ok: false, unsafe: false };
+}
+
+/** `h.join()` -> `h.await`, from the `.` on (a chain split over lines keeps its layout). */
+function awaitEdit(field: SyntaxNode, join: SyntaxNode): TextEdit {
+  const dot = field.children.find((c) => c.type === '.');
+  return { start: dot ? dot.startIndex : field.endIndex, end: join.endIndex, text: '.await' };
 }
 
 /** `expr;` or `let _ = expr;`. */
