@@ -119,7 +119,7 @@ function noteFor(source: SourceFile, ch: Channel, ref: EndpointRef): string {
   if (ch.blocker) return ` Not fixed: ${ch.blocker.reason}.`;
   if (ch.deferred) {
     const line = source.positionAt(ch.deferred.ident.startIndex).line;
-    return ` Fixed once the \`std::thread::spawn\` closure using \`${ch.deferred.ident.text}\` on line ${line} runs as a task.`;
+    return ` Fixed once the \`std::thread::spawn\` closure using \`${ch.deferred.ident.text}\` (line ${line}) runs on the runtime (no-thread-spawn).`;
   }
   return '';
 }

@@ -745,6 +745,72 @@ ruleTester(rule, {
       errors: [{ messageId: 'send', line: 8, column: 5 }],
     },
     {
+      name: 'with no-thread-spawn: the producer thread becomes a task first, then the channel converts',
+      code: lines(
+        'async fn f() -> u32 {',
+        '    let (tx, rx) = std::sync::mpsc::sync_channel::<u32>(1);',
+        '    std::thread::spawn(move || {',
+        '        for i in 0..3 {',
+        '            tx.send(i).unwrap();',
+        '        }',
+        '    });',
+        '    let mut sum = 0;',
+        '    for v in rx {',
+        '        sum += v;',
+        '    }',
+        '    sum',
+        '}',
+        '',
+      ),
+      withRules: ['no-thread-spawn'],
+      errors: [{ messageId: 'iter', line: 9, column: 14 }],
+      output: lines(
+        'async fn f() -> u32 {',
+        '    let (tx, mut rx) = tokio::sync::mpsc::channel::<u32>(1);',
+        '    tokio::spawn(async move {',
+        '        for i in 0..3 {',
+        '            tx.send(i).await.unwrap();',
+        '        }',
+        '    });',
+        '    let mut sum = 0;',
+        '    while let Some(v) = rx.recv().await {',
+        '        sum += v;',
+        '    }',
+        '    sum',
+        '}',
+        '',
+      ),
+    },
+    {
+      name: 'with no-thread-spawn: seed case 4 on a bounded channel, the receiving thread moves to the blocking pool',
+      code: lines(
+        'async fn serve() {',
+        '    let (shutdown_tx, shutdown_rx) = std::sync::mpsc::sync_channel(1);',
+        '    std::thread::spawn(move || {',
+        '        if shutdown_rx.recv().is_ok() {',
+        '            std::process::exit(0);',
+        '        }',
+        '    });',
+        '    shutdown_tx.send(()).unwrap();',
+        '}',
+        '',
+      ),
+      withRules: ['no-thread-spawn'],
+      errors: [{ messageId: 'send', line: 8, column: 5 }],
+      output: lines(
+        'async fn serve() {',
+        '    let (shutdown_tx, mut shutdown_rx) = tokio::sync::mpsc::channel(1);',
+        '    tokio::task::spawn_blocking(move || {',
+        '        if shutdown_rx.blocking_recv().is_some() {',
+        '            std::process::exit(0);',
+        '        }',
+        '    });',
+        '    shutdown_tx.send(()).await.unwrap();',
+        '}',
+        '',
+      ),
+    },
+    {
       name: 'a receiver used in a plain closure would become FnMut: not fixed',
       code: 'async fn f() {\n    let (tx, rx) = std::sync::mpsc::channel::<u8>();\n    let next = || rx.try_recv();\n    rx.recv().unwrap();\n}\n',
       errors: [{ messageId: 'recv', line: 4, column: 5 }],
@@ -875,7 +941,7 @@ describe('no-std-mpsc-in-async messages', () => {
     const [m] = lint(
       'async fn f() {\n    let (tx, rx) = std::sync::mpsc::sync_channel::<u8>(1);\n    std::thread::spawn(move || rx.recv());\n    tx.send(1).unwrap();\n}\n',
     );
-    expect(m.message).toContain('`std::thread::spawn` closure using `rx` on line 3');
+    expect(m.message).toContain('`std::thread::spawn` closure using `rx` (line 3) runs on the runtime');
     expect(m.fix).toBeUndefined();
   });
 });
