@@ -54,8 +54,8 @@ export type UseKind =
 /**
  * Where a use runs: `async`; a closure given to `std::thread::spawn` /
  * `Builder::spawn` (`thread`: no-thread-spawn turns it into a task first);
- * a closure given to `spawn_blocking` or another spawn that takes a closure
- * (`pool`: an OS thread, never a runtime worker); the body of a non-async
+ * a closure given to `spawn_blocking`, `rayon::spawn` or a scope's
+ * `s.spawn` (`pool`: an OS thread, never a runtime worker); the body of a non-async
  * `fn main` or `#[test]` (`main`); any other closure (`closure`: it may be
  * called anywhere, even from async code); any other sync fn (`sync`).
  */
@@ -214,10 +214,19 @@ export class ChannelFacts {
     if (m && (m.name === 'spawn' || m.name === 'spawn_unchecked') && this.isThreadBuilder(m.receiver)) return 'thread';
     if (path && /(?:^|::)spawn_blocking$/.test(path)) return 'pool';
     if (m && m.name === 'spawn_blocking') return 'pool';
-    // Other spawns that take a closure run it on an OS thread
-    // (`thread::scope`'s `s.spawn`, rayon); tokio's spawns take futures.
-    if ((m && m.name === 'spawn') || (path && /(?:^|::)spawn$/.test(path) && !path.startsWith('tokio::'))) return 'pool';
+    if (path === 'rayon::spawn' || path === 'rayon::spawn_fifo') return 'pool';
+    // `s.spawn(|| ..)` on the handle of `std::thread::scope(|s| ..)` (or rayon's, crossbeam's): an OS thread.
+    if (m && m.name === 'spawn' && m.receiver.type === 'identifier' && this.isScopeHandle(m.receiver)) return 'pool';
     return 'closure';
+  }
+
+  /** Whether an identifier is the parameter of a closure given to a `scope` fn. */
+  private isScopeHandle(id: SyntaxNode): boolean {
+    const decl = declarationOf(id);
+    const closure = decl?.parent?.type === 'closure_parameters' ? decl.parent.parent : null;
+    const call = closure?.parent?.type === 'arguments' ? closure.parent.parent : null;
+    const path = call?.type === 'call_expression' ? this.resolver.resolveCallee(call) : null;
+    return !!path && /^(?:std::thread|rayon|crossbeam(?:_utils)?(?:::thread)?)::scope$/.test(path);
   }
 
   /** Whether a method chain starts at `std::thread::Builder::new()`. */
