@@ -745,7 +745,7 @@ ruleTester(rule, {
       errors: [{ messageId: 'send', line: 8, column: 5 }],
     },
     {
-      name: 'with no-thread-spawn: the producer thread becomes a task first, then the channel converts',
+      name: 'with no-thread-spawn: the producer thread moves to the blocking pool first, then the channel converts',
       code: lines(
         'async fn f() -> u32 {',
         '    let (tx, rx) = std::sync::mpsc::sync_channel::<u32>(1);',
@@ -767,9 +767,9 @@ ruleTester(rule, {
       output: lines(
         'async fn f() -> u32 {',
         '    let (tx, mut rx) = tokio::sync::mpsc::channel::<u32>(1);',
-        '    tokio::spawn(async move {',
+        '    tokio::task::spawn_blocking(move || {',
         '        for i in 0..3 {',
-        '            tx.send(i).await.unwrap();',
+        '            tx.blocking_send(i).unwrap();',
         '        }',
         '    });',
         '    let mut sum = 0;',
