@@ -18,6 +18,7 @@ import {
   EndpointRef,
   Use,
   channelFacts,
+  declarationOf,
   integerValue,
   methodOf,
 } from '../lib/channels';
@@ -550,7 +551,8 @@ function derivesDebug(source: SourceFile, name: string): boolean {
   return false;
 }
 
-function isDebugValue(source: SourceFile, v: SyntaxNode): boolean {
+function isDebugValue(source: SourceFile, v: SyntaxNode, depth = 0): boolean {
+  if (depth > 4) return false;
   switch (v.type) {
     case 'integer_literal':
     case 'float_literal':
@@ -561,14 +563,34 @@ function isDebugValue(source: SourceFile, v: SyntaxNode): boolean {
     case 'unit_expression':
       return true;
     case 'unary_expression':
-      return v.namedChildren.length === 1 && isDebugValue(source, v.namedChildren[0]);
+    case 'reference_expression':
+    case 'parenthesized_expression':
+      return v.namedChildren.length === 1 && isDebugValue(source, v.namedChildren[0], depth + 1);
     case 'tuple_expression':
-      return v.namedChildren.every((c) => isDebugValue(source, c));
+    case 'array_expression':
+      return v.namedChildren.every((c) => isDebugValue(source, c, depth + 1));
     case 'macro_invocation':
       return /^format!/.test(source.getText(v));
+    case 'struct_expression': {
+      const name = v.childForFieldName('name');
+      return !!name && derivesDebug(source, name.text);
+    }
+    case 'identifier': {
+      // A binding with a written type, or bound to a value we can judge.
+      const decl = declarationOf(v);
+      const holder = decl?.parent?.type === 'mut_pattern' ? decl.parent.parent : decl?.parent;
+      if (!holder || (holder.type !== 'parameter' && holder.type !== 'let_declaration')) return false;
+      const type = holder.childForFieldName('type');
+      if (type) return isDebugType(source, type, 0);
+      const value = holder.type === 'let_declaration' ? holder.childForFieldName('value') : null;
+      return !!value && isDebugValue(source, value, depth + 1);
+    }
     case 'call_expression': {
       const text = source.getText(v);
       if (/^format!/.test(text) || /^String::(?:from|new)\b/.test(text)) return true;
+      const f = v.childForFieldName('function');
+      // `Job(1)`: a tuple struct (or enum variant) of this file.
+      if (f?.type === 'identifier' && /^[A-Z]/.test(f.text)) return derivesDebug(source, f.text);
       const m = methodOf(v);
       return !!m && m.name === 'to_string';
     }

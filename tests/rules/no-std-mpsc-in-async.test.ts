@@ -590,6 +590,38 @@ ruleTester(rule, {
       ),
     },
     {
+      name: 'unwrap on send is kept for an item that derives Debug or has a written Debug type',
+      code: lines(
+        '#[derive(Clone, Debug)]',
+        'struct Reading(u32);',
+        'async fn f(n: u64) {',
+        '    let (tx, rx) = std::sync::mpsc::sync_channel(1);',
+        '    tx.send(Reading(1)).unwrap();',
+        '    let (ntx, nrx) = std::sync::mpsc::channel();',
+        '    ntx.send(n).expect("open");',
+        '    let both = (rx.recv(), nrx.recv());',
+        '}',
+        '',
+      ),
+      errors: [
+        { messageId: 'send', line: 5, column: 5 },
+        { messageId: 'recv', line: 8, column: 17 },
+        { messageId: 'recv', line: 8, column: 28 },
+      ],
+      output: lines(
+        '#[derive(Clone, Debug)]',
+        'struct Reading(u32);',
+        'async fn f(n: u64) {',
+        '    let (tx, mut rx) = tokio::sync::mpsc::channel(1);',
+        '    tx.send(Reading(1)).await.unwrap();',
+        '    let (ntx, mut nrx) = tokio::sync::mpsc::unbounded_channel();',
+        '    ntx.send(n).expect("open");',
+        '    let both = (rx.recv().await.ok_or(std::sync::mpsc::RecvError), nrx.recv().await.ok_or(std::sync::mpsc::RecvError));',
+        '}',
+        '',
+      ),
+    },
+    {
       name: 'try_recv error patterns move to tokio paths',
       code: lines(
         'use std::sync::mpsc::{self, TryRecvError};',
