@@ -15,7 +15,7 @@
 import { createRule, RuleContext } from '../lib/rule';
 import { SyntaxNode } from '../lib/parser';
 import {
-  BLOCKING_CHANNEL_FNS, BLOCKING_PATH_PREFIXES, BLOCKING_RECEIVER_TYPES, BLOCK_ON_FNS, IO_STDIN,
+  BLOCKING_CHANNEL_FNS, BLOCKING_PATH_PREFIXES, BLOCKING_RECEIVER_TYPES, BLOCK_ON_FNS, IO_STDIN, MPSC_SYNC_SENDER,
   PROCESS_COMMAND_NEW, THREAD_BUILDER, THREAD_BUILDER_NEW, THREAD_JOIN_HANDLE, THREAD_PARK, THREAD_PARK_TIMEOUT,
   THREAD_SCOPE, THREAD_SCOPE_TYPE, THREAD_SLEEP, THREAD_SLEEP_MS, THREAD_SPAWN, TOKIO_RUNTIME_BUILDER, TOKIO_RUNTIME_NEW,
 } from '../lib/paths';
@@ -248,7 +248,7 @@ const SCANNED = ['call_expression', 'macro_invocation', 'return_expression', 'tr
 
 /** Methods that block the calling thread whatever their receiver (channels, processes, condvars, I/O). */
 const BLOCKING_METHODS: Record<string, number | null> = {
-  recv: 0, recv_timeout: 1, recv_deadline: 1, join: 0, accept: 0,
+  recv: 0, recv_timeout: 1, recv_deadline: 1, join: 0, accept: null, connect: null, recv_from: 1, send_to: 2,
   wait: null, wait_timeout: null, wait_timeout_ms: null, wait_while: null, wait_timeout_while: null,
   read_line: null, read_to_string: null, read_to_end: null, read_exact: null,
   blocking_recv: null, blocking_send: null, blocking_lock: null, blocking_read: null, blocking_write: null,
@@ -425,6 +425,11 @@ class Scanner {
     const { resolver, source } = this.context;
     const path = resolver.resolve(fn);
     const text = source.getText(fn);
+    // `Self::helper(..)`: a method of this file.
+    if (fn.type === 'scoped_identifier' && fn.childForFieldName('path')?.text === 'Self') {
+      const fns = localFns(this.context, fn.childForFieldName('name')?.text ?? '', true);
+      if (fns.length) return this.into(fns, depth);
+    }
     if (path === null) {
       // A closure bound in the body is seen; one captured from outside is not.
       if (!(fn.type === 'identifier' && owner && declaredWithin(fn.text, fn, owner))) f.unknown ??= `\`${text}\``;
@@ -472,6 +477,10 @@ class Scanner {
       f.blocking ??= `\`Command::${name}()\``;
       return;
     }
+    if (name === 'send' && recv.type === 'identifier' && this.channels(call)?.boundedSenders.has(recv.text)) {
+      f.blocking ??= `\`${recv.text}.send(..)\` on a bounded channel (it waits while the channel is full)`;
+      return;
+    }
     if ((name === 'iter' || name === 'into_iter') && this.isReceiver(recv, call)) {
       f.blocking ??= `\`${this.context.source.getText(recv)}.${name}()\` waits on a channel`;
       f.unbounded = true;
@@ -501,9 +510,12 @@ class Scanner {
   /** A channel receiver: bound from a channel constructor, or typed `Receiver<..>`, in the enclosing fn. */
   private isReceiver(node: SyntaxNode, at: SyntaxNode): boolean {
     const recv = node.type === 'field_expression' ? node.childForFieldName('value') : node;
-    if (!recv || recv.type !== 'identifier') return false;
+    return !!recv && recv.type === 'identifier' && !!this.channels(at)?.receivers.has(recv.text);
+  }
+
+  private channels(at: SyntaxNode): Channels | null {
     const fn = enclosingFn(at);
-    return !!fn && receiverNames(this.context, fn).has(recv.text);
+    return fn ? channelNames(this.context, fn) : null;
   }
 
   /** A method chain that starts at `std::process::Command::new`, or a binding of one. */
@@ -528,21 +540,50 @@ function isBlockingPath(path: string): boolean {
   );
 }
 
-/** Fns of this file named `name`: methods (in impls and traits) or free fns. */
-function localFns(context: Ctx, name: string, methods: boolean): SyntaxNode[] {
-  return context.source.root.descendantsOfType('function_item').filter((fn) => {
-    if (fn.childForFieldName('name')?.text !== name) return false;
-    const inImpl = fn.parent?.type === 'declaration_list' && (fn.parent.parent?.type === 'impl_item' || fn.parent.parent?.type === 'trait_item');
-    return inImpl === methods;
-  });
+/** Per-file indexes, built once per linted source. */
+interface FileIndex {
+  /** Fns by name: methods (in impls and traits) and free fns. */
+  methods: Map<string, SyntaxNode[]>;
+  fns: Map<string, SyntaxNode[]>;
+  /** Channel endpoint names per fn (by node id). */
+  channels: Map<number, Channels>;
 }
 
-const receiverCache = new WeakMap<SyntaxNode, Set<string>>();
+/** Names bound to channel endpoints that block: receivers, and senders of bounded channels. */
+interface Channels {
+  receivers: Set<string>;
+  boundedSenders: Set<string>;
+}
 
-function receiverNames(context: Ctx, fn: SyntaxNode): Set<string> {
-  const cached = receiverCache.get(fn);
+const fileIndexes = new WeakMap<object, FileIndex>();
+
+function fileIndex(context: Ctx): FileIndex {
+  let index = fileIndexes.get(context.source);
+  if (index) return index;
+  index = { methods: new Map(), fns: new Map(), channels: new Map() };
+  for (const fn of context.source.root.descendantsOfType('function_item')) {
+    const name = fn.childForFieldName('name')?.text;
+    if (!name) continue;
+    const inImpl = fn.parent?.type === 'declaration_list' && (fn.parent.parent?.type === 'impl_item' || fn.parent.parent?.type === 'trait_item');
+    const map = inImpl ? index.methods : index.fns;
+    map.set(name, [...(map.get(name) ?? []), fn]);
+  }
+  fileIndexes.set(context.source, index);
+  return index;
+}
+
+/** Fns of this file named `name`: methods (in impls and traits) or free fns. */
+function localFns(context: Ctx, name: string, methods: boolean): SyntaxNode[] {
+  const index = fileIndex(context);
+  return (methods ? index.methods : index.fns).get(name) ?? [];
+}
+
+function channelNames(context: Ctx, fn: SyntaxNode): Channels {
+  const cache = fileIndex(context).channels;
+  const cached = cache.get(fn.id);
   if (cached) return cached;
   const names = new Set<string>();
+  const senders = new Set<string>();
   const { resolver } = context;
   for (const l of fn.descendantsOfType('let_declaration')) {
     const pat = l.childForFieldName('pattern');
@@ -550,8 +591,10 @@ function receiverNames(context: Ctx, fn: SyntaxNode): Set<string> {
     if (pat?.type === 'tuple_pattern' && value?.type === 'call_expression') {
       const callee = value.childForFieldName('function');
       const path = callee?.type === 'generic_function' ? resolver.resolve(callee.childForFieldName('function')) : resolver.resolve(callee);
-      const rx = pat.namedChildren[1];
-      if (path && BLOCKING_CHANNEL_FNS.includes(path) && rx?.type === 'identifier') names.add(rx.text);
+      const [tx, rx] = pat.namedChildren;
+      if (!path || !BLOCKING_CHANNEL_FNS.includes(path)) continue;
+      if (rx?.type === 'identifier') names.add(rx.text);
+      if (tx?.type === 'identifier' && /(?:sync_channel|::bounded)$/.test(path)) senders.add(tx.text);
     }
   }
   for (const p of fn.descendantsOfType(['let_declaration', 'parameter'])) {
@@ -561,9 +604,11 @@ function receiverNames(context: Ctx, fn: SyntaxNode): Set<string> {
     const head = type.type === 'generic_type' ? type.childForFieldName('type') : type;
     const path = resolver.resolve(head);
     if (path && BLOCKING_RECEIVER_TYPES.includes(path)) names.add(pat.text);
+    if (path === MPSC_SYNC_SENDER) senders.add(pat.text);
   }
-  receiverCache.set(fn, names);
-  return names;
+  const channels = { receivers: names, boundedSenders: senders };
+  cache.set(fn.id, channels);
+  return channels;
 }
 
 /**
