@@ -545,6 +545,13 @@ ruleTester(rule, {
       ].join('\n'),
     },
     {
+      name: 'a static initialiser (sync closure): run in place, no runtime needed',
+      code: 'static READY: std::sync::LazyLock<u8> = std::sync::LazyLock::new(|| {\n    std::thread::spawn(|| warm());\n    1\n});\nfn warm() {}\n',
+      settings: { ambientRuntime: false },
+      errors: [{ messageId: 'inline', line: 2, column: 5 }],
+      output: 'static READY: std::sync::LazyLock<u8> = std::sync::LazyLock::new(|| {\n    warm();\n    1\n});\nfn warm() {}\n',
+    },
+    {
       name: 'a thread started from a sync closure in async code, joined there: reported only',
       code: 'async fn f(v: Vec<u8>) {\n    let n: Vec<u8> = v.iter().map(|x| std::thread::spawn(move || 1).join().unwrap()).collect();\n}\n',
       errors: [{ messageId: 'noFix', line: 2, column: 39 }],
