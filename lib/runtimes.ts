@@ -740,6 +740,33 @@ function enclosingImpl(node: SyntaxNode): { node: SyntaxNode; name: string } | n
   return null;
 }
 
+/** Text that suggests a `!Send` value: `Rc`, `RefCell`, `Cell`, a std lock guard, a `RefCell` borrow. */
+const NON_SEND =
+  /\bRc\s*(?:::|<)|\b(?:RefCell|Cell|MutexGuard|RwLockReadGuard|RwLockWriteGuard|RefMut)\b|\.(?:lock|read|write|try_lock|try_read|try_write)\(\s*\)(?!\s*\.await)|\.borrow(?:_mut)?\(\s*\)/;
+
+/**
+ * Whether turning `call` into `fut.await` may make the enclosing future
+ * `!Send` (so `tokio::spawn` would refuse it): the future itself, or a
+ * local or parameter alive at the call, looks `!Send`.
+ */
+export function mayBreakSend(source: SourceFile, call: SyntaxNode, future: SyntaxNode, owner: SyntaxNode | null): boolean {
+  if (NON_SEND.test(source.getText(future))) return true;
+  let child = call;
+  for (let n = call.parent; n; child = n, n = n.parent) {
+    if (n.type === 'block') {
+      for (const stmt of n.namedChildren) {
+        if (stmt.startIndex >= child.startIndex) break;
+        if (stmt.type === 'let_declaration' && NON_SEND.test(source.getText(stmt))) return true;
+      }
+    }
+    if (owner && same(n, owner)) {
+      const params = n.childForFieldName('parameters');
+      return !!params && NON_SEND.test(source.getText(params));
+    }
+  }
+  return false;
+}
+
 /** Whether a file is an integration test or bench: under `tests/` or `benches/` (at most one directory down). */
 export function isTestFile(filePath: string): boolean {
   const parts = filePath.split(/[\\/]/);

@@ -10,7 +10,7 @@ import { SyntaxNode } from '../lib/parser';
 import { SourceFile } from '../lib/source';
 import { BLOCK_ON_FNS, TOKIO_BLOCK_ON_METHODS } from '../lib/paths';
 import { asReceiver, fix, removeOwnLine, replace } from '../lib/edits';
-import { RuntimeFacts, argumentsOf, findBinding, isValue, methodCallOn, referencesTo } from '../lib/runtimes';
+import { RuntimeFacts, argumentsOf, findBinding, isValue, mayBreakSend, methodCallOn, referencesTo } from '../lib/runtimes';
 import { TextEdit } from '../lib/types';
 
 const METHOD_LABEL = { runtime: 'Runtime::block_on', handle: 'Handle::block_on', localset: 'LocalSet::block_on' } as const;
@@ -85,9 +85,12 @@ export default createRule<Record<string, never>>({
           context.report({ node: call, messageId: 'async', data: { callee } });
           return;
         }
-        const group = receiver ? boundRuntimeGroup(context, runtimeFacts(), receiver) : null;
+        const group = receiver ? boundRuntimeGroup(context, runtimeFacts(), receiver, call) : null;
         const edits = group ?? [replace(call, `${awaitable(source, future)}.await`)];
-        context.report({ node: call, messageId: 'async', data: { callee }, fix: fix('safe', edits) });
+        // A `!Send` value held across the new `.await` makes the task `!Send`.
+        const owner = context.contextOf(call).owner;
+        const applicability = mayBreakSend(source, call, future, owner) ? 'unsafe' : 'safe';
+        context.report({ node: call, messageId: 'async', data: { callee }, fix: fix(applicability, edits) });
       },
     };
   },
@@ -116,7 +119,12 @@ function hasCommentOutside(node: SyntaxNode, keep: SyntaxNode): boolean {
  * accessor) used only as the receiver of `block_on` calls that all become
  * `.await`: one fix rewrites every call and removes the `let`.
  */
-function boundRuntimeGroup(context: RuleContext<Record<string, never>>, facts: RuntimeFacts, receiver: SyntaxNode): TextEdit[] | null {
+function boundRuntimeGroup(
+  context: RuleContext<Record<string, never>>,
+  facts: RuntimeFacts,
+  receiver: SyntaxNode,
+  current: SyntaxNode,
+): TextEdit[] | null {
   const { source } = context;
   if (receiver.type !== 'identifier') return null;
   const name = receiver.text;
@@ -140,6 +148,6 @@ function boundRuntimeGroup(context: RuleContext<Record<string, never>>, facts: R
     return null;
   }
   const removal = removeOwnLine(source, decl);
-  if (!removal || calls.length === 0) return null;
+  if (!removal || !calls.some((c) => c.call.startIndex === current.startIndex && c.call.endIndex === current.endIndex)) return null;
   return [removal, ...calls.map((c) => replace(c.call, `${awaitable(source, c.future)}.await`))];
 }

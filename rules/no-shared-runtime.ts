@@ -25,6 +25,7 @@ import {
   isTestFile,
   isValue,
   itemPath,
+  mayBreakSend,
   methodCallOn,
   referencesTo,
   same,
@@ -234,8 +235,8 @@ function rewriteSite(context: RuleContext<Options>, call: SyntaxNode, method: st
   switch (method) {
     case 'spawn':
     case 'spawn_blocking': {
-      if (argList.length !== 1) return null;
       const path = method === 'spawn' ? 'tokio::spawn' : 'tokio::task::spawn_blocking';
+      if (argList.length !== 1) return { node: call, messageId: 'method', data: { method, replacement: path }, fix: null };
       const edit = { start: call.startIndex, end: args.startIndex, text: path };
       return {
         node: call,
@@ -245,16 +246,19 @@ function rewriteSite(context: RuleContext<Options>, call: SyntaxNode, method: st
       };
     }
     case 'block_on': {
-      if (argList.length !== 1) return null;
-      if (context.contextOf(call).kind === 'sync') return { node: call, messageId: 'blockOnSync', data: {}, fix: null };
+      const ctx = context.contextOf(call);
+      if (ctx.kind === 'sync') return { node: call, messageId: 'blockOnSync', data: {}, fix: null };
       const future = argList[0];
+      if (argList.length !== 1 || !future) return { node: call, messageId: 'method', data: { method, replacement: '.await' }, fix: null };
       const text = future.type === 'block' ? `(${source.getText(future)})` : asReceiver(source, future);
       const lost = dropsComment(call.startIndex, future.startIndex) || dropsComment(future.endIndex, call.endIndex);
+      // A `!Send` value held across the new `.await` makes the task `!Send`.
+      const how = mayBreakSend(source, call, future, ctx.owner) ? 'unsafe' : 'safe';
       return {
         node: call,
         messageId: 'method',
         data: { method, replacement: '.await' },
-        fix: lost ? null : fix('safe', replace(call, `${text}.await`)),
+        fix: lost ? null : fix(how, replace(call, `${text}.await`)),
       };
     }
     case 'handle': {

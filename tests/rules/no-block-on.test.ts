@@ -324,6 +324,33 @@ ruleTester(rule, {
       errors: [{ messageId: 'async', line: 2, column: 5 }],
     },
     {
+      name: 'a lock guard or Rc alive across the new .await: unsafe (the task may stop being Send)',
+      code: [
+        'async fn f(state: &std::sync::Mutex<u32>, rt: &tokio::runtime::Runtime) {',
+        '    let guard = state.lock().unwrap();',
+        '    rt.block_on(save(*guard));',
+        '}',
+        'async fn g() {',
+        '    futures::executor::block_on(async { std::rc::Rc::new(1); });',
+        '}',
+        '',
+      ].join('\n'),
+      errors: [
+        { messageId: 'async', line: 3, column: 5 },
+        { messageId: 'async', line: 6, column: 5 },
+      ],
+      unsafeOutput: [
+        'async fn f(state: &std::sync::Mutex<u32>, rt: &tokio::runtime::Runtime) {',
+        '    let guard = state.lock().unwrap();',
+        '    save(*guard).await;',
+        '}',
+        'async fn g() {',
+        '    async { std::rc::Rc::new(1); }.await;',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    {
       name: 'CRLF line endings',
       code: 'async fn f() {\r\n    let rt = tokio::runtime::Runtime::new().unwrap();\r\n    rt.block_on(one());\r\n}\r\n',
       errors: [{ messageId: 'async', line: 3, column: 5 }],
