@@ -58,9 +58,9 @@ const results: LintResult[] = [
 
 describe('registry', () => {
   test('lists and loads formatters by name; an unknown name throws', () => {
-    expect(formatterNames()).toEqual(['stylish', 'json', 'compact']);
+    expect(formatterNames()).toEqual(['stylish', 'json', 'compact', 'sarif', 'github', 'junit']);
     expect(typeof loadFormatter('json')).toBe('function');
-    expect(() => loadFormatter('sarif2')).toThrow('Unknown format "sarif2"; available: stylish, json, compact');
+    expect(() => loadFormatter('sarif2')).toThrow('Unknown format "sarif2"; available: stylish, json, compact, sarif, github, junit');
   });
 });
 

@@ -30,6 +30,9 @@ const registry: Record<string, () => Formatter> = {
   stylish: () => require('./stylish').default,
   json: () => require('./json').default,
   compact: () => require('./compact').default,
+  sarif: () => require('./sarif').default,
+  github: () => require('./github').default,
+  junit: () => require('./junit').default,
 };
 
 export function formatterNames(): string[] {
