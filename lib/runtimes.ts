@@ -12,6 +12,7 @@
  * `RuntimeAccessor` is what the project index can collect per file and hand
  * back to rules linting other files (ProjectIndex.runtimeAccessors).
  */
+import picomatch from 'picomatch';
 import { parse, SyntaxNode } from './parser';
 import { SourceFile, Range } from './source';
 import { Resolver, patternBinds, segmentsOf } from './resolve';
@@ -356,6 +357,11 @@ export class RuntimeFacts {
     if (external) for (const [p, a] of external) this.items.set(p, a);
     if (!QUICK.test(source.text)) return;
     this.collect();
+  }
+
+  /** The runtime-typed items this file defines. */
+  localRuntimeItems(): readonly RuntimeItem[] {
+    return this.localItems;
   }
 
   /** The items of this file that share a separately built runtime. */
@@ -767,6 +773,49 @@ export function mayBreakSend(source: SourceFile, call: SyntaxNode, future: Synta
   return false;
 }
 
+/**
+ * Where building and using a runtime is fine: a bin's `fn main`, test code
+ * (`#[cfg(test)]`, `#[test]`, `tests/` and `benches/` files), and the
+ * `allowIn` entries of no-shared-runtime — fn or static names (`build`,
+ * `Client::new`, `crate::rt::build`) and file globs (an entry with `/`, `*`,
+ * `?`, `[`, `{`, or ending in `.rs`; relative globs match anywhere).
+ */
+export function allowedPlace(source: SourceFile, resolver: Resolver, allowIn: readonly string[] = []): AllowedPlace {
+  const globs = allowIn.filter((e) => /[/*?[{]|\.rs$/.test(e));
+  const names = new Set(allowIn.filter((e) => !globs.includes(e)));
+  const file = source.filePath.replace(/\\/g, '/');
+  const fileAllowed =
+    isTestFile(file) || globs.some((g) => picomatch(g.startsWith('/') || g.startsWith('**') ? g : `**/${g}`, { dot: true })(file));
+  const named = (item: SyntaxNode, name: string): boolean => {
+    if (names.has(name)) return true;
+    const module = resolver.moduleOf(item);
+    const path = itemPath(resolver, item, name);
+    return names.has(path) || (path.startsWith(`${module}::`) && names.has(path.slice(module.length + 2)));
+  };
+  return (node, ownName) => {
+    if (fileAllowed || isInTestCode(node)) return true;
+    if (ownName && names.has(ownName)) return true;
+    for (let n: SyntaxNode | null = node; n; n = n.parent) {
+      if (n.type === 'function_item') {
+        if (isMainFn(n)) return true;
+        const name = n.childForFieldName('name')?.text;
+        if (name && names.size && named(n, name)) return true;
+      } else if (n.type === 'static_item' || n.type === 'const_item' || n.type === 'macro_invocation') {
+        const name = n.childForFieldName('name')?.text;
+        if (name && names.size && named(n, name)) return true;
+        if (attributesOf(n).some((a) => /^#\s*\[\s*cfg\s*\(\s*test\s*\)/.test(a.text))) return true;
+      }
+    }
+    return false;
+  };
+}
+
+/** The runtime-typed statics and fns a file defines, as plain data (what the project index collects). */
+export function runtimeAccessorsOf(source: SourceFile, resolver: Resolver, allowIn: readonly string[] = []): RuntimeAccessor[] {
+  const facts = new RuntimeFacts(source, resolver, allowedPlace(source, resolver, allowIn));
+  return facts.localRuntimeItems().map(({ path, name, item, kind, layers, shared, method }) => ({ path, name, item, kind, layers: [...layers], shared, method }));
+}
+
 /** Whether a file is an integration test or bench: under `tests/` or `benches/` (at most one directory down). */
 export function isTestFile(filePath: string): boolean {
   const parts = filePath.split(/[\\/]/);
@@ -786,4 +835,3 @@ export function isMainFn(fn: SyntaxNode): boolean {
   return !fn.namedChildren.some((c) => c.type === 'function_modifiers' && /\basync\b/.test(c.text));
 }
 
-export { isInTestCode };

@@ -8,23 +8,19 @@
  * (`tokio::spawn`, `tokio::task::spawn_blocking`, `.await`,
  * `tokio::runtime::Handle::current()`) and drops the guards that fetched it.
  */
-import picomatch from 'picomatch';
 import { createRule, RuleContext } from '../lib/rule';
 import { SyntaxNode } from '../lib/parser';
 import { SourceFile } from '../lib/source';
 import { asReceiver, fix, insertAt, reindent, removeOwnLine, replace } from '../lib/edits';
-import { attributesOf, isInTestCode } from '../lib/context';
 import {
   RuntimeFacts,
   RuntimeItem,
   Shape,
   afterMethod,
+  allowedPlace,
   argumentsOf,
   isDeprecated,
-  isMainFn,
-  isTestFile,
   isValue,
-  itemPath,
   mayBreakSend,
   methodCallOn,
   referencesTo,
@@ -59,7 +55,7 @@ export default createRule<Options>({
       construction:
         "Building a tokio runtime outside a bin's `fn main` starts a second runtime beside the one already running; use `tokio::spawn` or `tokio::runtime::Handle::current()`.",
       definition:
-        '`{{name}}` keeps a tokio runtime of its own for the whole program; spawn on the running runtime instead (`tokio::spawn`, `tokio::runtime::Handle::current()`).',
+        '`{{name}}` {{what}}; spawn on the running runtime instead (`tokio::spawn`, `tokio::runtime::Handle::current()`).',
       use: '`{{name}}` hands out a second tokio runtime; use the running one (`tokio::spawn`, `tokio::runtime::Handle::current()`).',
       method: '`.{{method}}(..)` on the runtime from `{{name}}` runs the work on a second runtime; use `{{replacement}}`.',
       blockOnSync:
@@ -84,7 +80,7 @@ export default createRule<Options>({
     const { source } = context;
     return {
       'source_file:exit'() {
-        const allowed = allowedPlaces(context);
+        const allowed = allowedPlace(source, context.resolver, context.options.allowIn ?? []);
         const facts = new RuntimeFacts(source, context.resolver, allowed, context.project.runtimeAccessors?.(source.filePath));
         for (const c of facts.constructions) {
           if (!c.allowed) context.report({ range: c.range, messageId: 'construction' });
@@ -156,7 +152,10 @@ export default createRule<Options>({
           context.report({
             range: item.nameRange,
             messageId: 'definition',
-            data: { name: item.name },
+            data: {
+              name: item.name,
+              what: item.item === 'static' ? 'keeps a second tokio runtime for the whole program' : 'hands out a second tokio runtime',
+            },
             fix: unused && !item.inMacro && !isDeprecated(item.node) ? fix('unsafe', deprecate(source, item)) : null,
           });
         }
@@ -164,41 +163,6 @@ export default createRule<Options>({
     };
   },
 });
-
-/** The places where building and using a runtime is fine: a bin's `fn main`, tests, the allow-list. */
-function allowedPlaces(context: RuleContext<Options>): (node: SyntaxNode, name?: string) => boolean {
-  const { source, resolver } = context;
-  const entries = context.options.allowIn ?? [];
-  const globs = entries.filter((e) => /[/*?[{]|\.rs$/.test(e));
-  const names = new Set(entries.filter((e) => !globs.includes(e)));
-  const file = source.filePath.replace(/\\/g, '/');
-  const fileAllowed =
-    isTestFile(file) ||
-    globs.some((g) => picomatch(g.startsWith('/') || g.startsWith('**') ? g : `**/${g}`, { dot: true })(file));
-  return (node, ownName) => {
-    if (fileAllowed || isInTestCode(node)) return true;
-    if (ownName && names.has(ownName)) return true;
-    for (let n: SyntaxNode | null = node; n; n = n.parent) {
-      if (n.type === 'function_item') {
-        if (isMainFn(n)) return true;
-        const name = n.childForFieldName('name')?.text;
-        if (name && names.size && namedIn(names, resolver.moduleOf(n), itemPath(resolver, n, name), name)) return true;
-      } else if (n.type === 'static_item') {
-        const name = n.childForFieldName('name')?.text;
-        if (name && names.has(name)) return true;
-        if (attributesOf(n).some((a) => /^#\s*\[\s*cfg\s*\(\s*test\s*\)/.test(a.text))) return true;
-      }
-    }
-    return false;
-  };
-}
-
-/** `name`, `Type::name` or the full path `crate::m::Type::name`. */
-function namedIn(names: Set<string>, module: string, path: string, name: string): boolean {
-  if (names.has(name) || names.has(path)) return true;
-  const rest = path.startsWith(`${module}::`) ? path.slice(module.length + 2) : path;
-  return names.has(rest);
-}
 
 function nameOf(path: string): string {
   const parts = path.split('::');

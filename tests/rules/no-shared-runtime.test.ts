@@ -1,5 +1,11 @@
 import rule from '../../rules/no-shared-runtime';
 import { ruleTester } from '../rule-tester';
+import { lintAndFix } from '../../lib/fixer';
+import { ProjectIndex } from '../../lib/project';
+import { Resolver } from '../../lib/resolve';
+import { SourceFile } from '../../lib/source';
+import { modulePathOf } from '../../lib/modules';
+import { runtimeAccessorsOf } from '../../lib/runtimes';
 
 const SEED_RUNTIME = [
   'use std::sync::OnceLock;',
@@ -713,4 +719,59 @@ ruleTester(rule, {
       ].join('\n'),
     },
   ],
+});
+
+describe('no-shared-runtime with accessors the project index supplies', () => {
+  // The index is not built yet: stand in for it with the per-file collector it will use.
+  const runtimeFile = { filePath: 'src/runtime/mod.rs', text: SEED_RUNTIME.join('\n') };
+  const router = [
+    'pub async fn route(request: String) {',
+    '    let Some(runtime) = crate::runtime::shared_runtime() else {',
+    '        return;',
+    '    };',
+    '    runtime.spawn(async move {',
+    '        println!("routing {request}");',
+    '    });',
+    '}',
+    '',
+  ].join('\n');
+  const config = { rules: { 'no-shared-runtime': { severity: 2 as const, options: {} } }, settings: { ambientRuntime: 'auto' as const } };
+
+  function projectWith(uses: number) {
+    const project = ProjectIndex.fromTexts([runtimeFile, { filePath: 'src/tool/router.rs', text: router }]);
+    const source = new SourceFile(runtimeFile.filePath, runtimeFile.text);
+    const accessors = runtimeAccessorsOf(source, new Resolver(modulePathOf(runtimeFile.filePath)));
+    project.runtimeAccessors = () => new Map(accessors.map((a) => [a.path, a]));
+    project.runtimeAccessorUsesElsewhere = () => uses;
+    return { project, accessors };
+  }
+
+  it('collects the static and the accessor as plain data', () => {
+    expect(projectWith(0).accessors).toEqual([
+      { path: 'crate::runtime::SHARED_RUNTIME', name: 'SHARED_RUNTIME', item: 'static', kind: 'runtime', layers: ['OnceLock', 'Option'], shared: true, method: false },
+      { path: 'crate::runtime::shared_runtime', name: 'shared_runtime', item: 'fn', kind: 'runtime', layers: ['Option', '&'], shared: true, method: false },
+    ]);
+  });
+
+  it('seed case 1 router.rs: the use in another file becomes tokio::spawn and its guard goes', () => {
+    const { project } = projectWith(1);
+    const lint = lintAndFix('src/tool/router.rs', router, { config, project }, false).lint;
+    expect(lint.messages.map((m) => [m.messageId, m.line, m.column])).toEqual([
+      ['use', 2, 25],
+      ['method', 5, 5],
+    ]);
+    const fixed = lintAndFix('src/tool/router.rs', router, { config, project }, true);
+    expect(fixed.source.text).toBe(
+      ['pub async fn route(request: String) {', '    tokio::spawn(async move {', '        println!("routing {request}");', '    });', '}', ''].join('\n'),
+    );
+  });
+
+  it('does not deprecate an accessor that other files still use', () => {
+    const { project } = projectWith(1);
+    const run = lintAndFix(runtimeFile.filePath, runtimeFile.text, { config, project, unsafe: true }, true);
+    expect(run.changed).toBe(false);
+    const { project: unused } = projectWith(0);
+    const after = lintAndFix(runtimeFile.filePath, runtimeFile.text, { config, project: unused, unsafe: true }, true);
+    expect(after.source.text.match(/#\[deprecated/g)).toHaveLength(2);
+  });
 });
