@@ -27,10 +27,18 @@ interface Entry {
   summary: FileSummary;
 }
 
+/** Summaries kept between runs (lib/cache.ts), by file and text. */
+export interface SummaryStore {
+  get(filePath: string, text: string): FileSummary | undefined;
+  set(filePath: string, text: string, summary: FileSummary): void;
+}
+
 export class ProjectIndex {
   private readonly files = new Map<string, Entry>();
   private readonly crateNames = new Map<string, string>();
   private graphCache: CallGraph | null = null;
+  /** With --cache: `update` takes the summary of unchanged text from here instead of parsing. */
+  summaryStore?: SummaryStore;
 
   /** An index over in-memory texts (tests, --stdin, the editor's open buffers). */
   static fromTexts(entries: Iterable<{ filePath: string; text: string }>): ProjectIndex {
@@ -74,17 +82,28 @@ export class ProjectIndex {
 
   /** (Re)indexes one file; the editor calls this for the file being edited. */
   update(filePath: string, text: string): void {
-    const source = new SourceFile(filePath, text);
-    this.updateSource(source);
+    const stored = this.summaryStore?.get(filePath, text);
+    if (stored) this.addSummary(filePath, stored);
+    else this.updateSource(new SourceFile(filePath, text));
   }
 
   updateSource(source: SourceFile): void {
-    const crate = crateOf(source.filePath);
-    const crateId = crate ? crate.root : '';
-    if (crate) this.crateNames.set(crate.name, crate.root);
     const summary = summarize(source, new Resolver(modulePathOf(source.filePath)));
-    this.files.set(path.resolve(source.filePath), { crateId, summary });
+    this.addSummary(source.filePath, summary);
+    this.summaryStore?.set(source.filePath, source.withBOM(source.text), summary);
+  }
+
+  /** Indexes a file from a summary made earlier (plain data: a cache keeps them). */
+  addSummary(filePath: string, summary: FileSummary): void {
+    const crate = crateOf(filePath);
+    if (crate) this.crateNames.set(crate.name, crate.root);
+    this.files.set(path.resolve(filePath), { crateId: crate ? crate.root : '', summary });
     this.graphCache = null;
+  }
+
+  /** Every indexed file (absolute path) with its crate and summary. */
+  entries(): IterableIterator<[string, Readonly<Entry>]> {
+    return this.files.entries();
   }
 
   remove(filePath: string): void {
