@@ -18,6 +18,7 @@ import { SourceFile, Range } from './source';
 import { Resolver, patternBinds, segmentsOf } from './resolve';
 import { attributesOf, isInTestCode } from './context';
 import {
+  THREAD_SPAWN,
   TOKIO_HANDLE,
   TOKIO_HANDLE_CURRENT,
   TOKIO_HANDLE_TRY_CURRENT,
@@ -171,6 +172,8 @@ export function afterMethod(shape: Shape, name: string): Shape | null {
       return head === undefined || head === 'Option' ? to(shape.kind, rest) : null;
     case 'get':
       return head && ONCE.has(head) ? to(shape.kind, ['Option', ...tail]) : null;
+    case 'join':
+      return head === 'JoinHandle' ? to(shape.kind, ['Result', ...tail]) : null;
     case 'get_or_init':
     case 'force':
       return head && (ONCE.has(head) || head === 'Lazy') ? to(shape.kind, tail) : null;
@@ -464,6 +467,12 @@ export class RuntimeFacts {
     if (!path) return null;
     const builtin = constructorShape(path);
     if (builtin) return { ...builtin, origin: null };
+    if (path === THREAD_SPAWN) {
+      // `std::thread::spawn(|| Runtime::new())`: a handle whose `join()` gives the runtime (seed pattern 4).
+      const closure = argumentsOf(call)[0];
+      const inner = closure?.type === 'closure_expression' ? this.shapeOf(tailOf(closure.childForFieldName('body')), depth + 1) : null;
+      return inner && { ...inner, layers: ['JoinHandle', ...inner.layers] };
+    }
     if (/(?:^|::)(?:Arc|Rc|Box)::new$/.test(path)) {
       const args = argumentsOf(call);
       return args.length === 1 ? this.shapeOf(args[0], depth + 1) : null;
@@ -718,6 +727,13 @@ export function methodCallOn(expr: SyntaxNode): { call: SyntaxNode; method: stri
   const method = f.childForFieldName('field')?.text;
   if (call?.type !== 'call_expression' || !same(call.childForFieldName('function'), f) || !method) return null;
   return { call, method };
+}
+
+/** The value expression of a body: the expression itself, or a block's tail expression. */
+function tailOf(body: SyntaxNode | null): SyntaxNode | null {
+  if (!body || body.type !== 'block') return body;
+  const last = body.namedChildren.filter((c) => !c.type.endsWith('comment')).pop();
+  return last && !last.type.endsWith('statement') && last.type !== 'let_declaration' ? last : null;
 }
 
 /** The arguments of a call, without comments. */

@@ -67,6 +67,19 @@ ruleTester(rule, {
       output: ['', 'async fn load() -> u32 {', '    let n = fetch().await;', '    n + 1', '}', 'async fn fetch() -> u32 { 1 }', ''].join('\n'),
     },
     {
+      name: 'seed pattern 4: a runtime built on a thread and joined',
+      code: [
+        'use tokio::runtime::Runtime;',
+        'async fn f() -> u32 {',
+        '    let runtime = std::thread::spawn(|| Runtime::new()).join().unwrap().unwrap();',
+        '    runtime.block_on(async { 1 })',
+        '}',
+        '',
+      ].join('\n'),
+      errors: [{ messageId: 'async', line: 4, column: 5 }],
+      output: 'async fn f() -> u32 {\n    async { 1 }.await\n}\n',
+    },
+    {
       name: 'full path chain',
       code: 'async fn f() {\n    tokio::runtime::Runtime::new().unwrap().block_on(work());\n}\n',
       errors: [{ messageId: 'async', line: 2, column: 5, endLine: 2, endColumn: 61 }],
