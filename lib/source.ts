@@ -38,11 +38,16 @@ export class SourceFile {
   private lineStarts: number[] | null = null;
   private errorRanges: Range[] | null = null;
 
-  constructor(readonly filePath: string, rawText: string) {
+  /**
+   * @param oldTree the tree of the previous text, already told of the
+   *   changes with `tree.edit()` (offsets of the BOM-less text): tree-sitter
+   *   then re-parses incrementally (the editor does this on every change).
+   */
+  constructor(readonly filePath: string, rawText: string, oldTree?: Tree) {
     this.hasBOM = rawText.startsWith(BOM);
     this.text = this.hasBOM ? rawText.slice(1) : rawText;
     this.eol = /\r\n/.test(this.text.slice(0, 10000)) ? '\r\n' : '\n';
-    this.tree = parse(this.text);
+    this.tree = parse(this.text, oldTree);
     this.lintTree = lowerMacros(this.text, this.tree);
   }
 
