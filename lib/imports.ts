@@ -130,6 +130,13 @@ export function removeLine(source: SourceFile, node: SyntaxNode): TextEdit {
   const lineStart = source.lineStartOf(start);
   if (/^[ \t]*$/.test(text.slice(lineStart, start))) start = lineStart;
   const rest = /^[ \t]*(\r?\n)?/.exec(text.slice(end))!;
-  if (start === lineStart) end += rest[0].length;
+  if (start === lineStart) {
+    end += rest[0].length;
+    // Do not leave a blank line at the top of the file or a double blank line.
+    const before = text.slice(Math.max(0, start - 4), start);
+    const atTopOrAfterBlank = start === 0 || /\n[ \t]*\r?\n$/.test(before) || /^\r?\n$/.test(before);
+    const blankAfter = /^[ \t]*\r?\n/.exec(text.slice(end));
+    if (atTopOrAfterBlank && blankAfter) end += blankAfter[0].length;
+  }
   return { start, end, text: '' };
 }

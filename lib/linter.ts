@@ -39,6 +39,11 @@ export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
   const errors: string[] = [];
 
   const active: { rule: RuleModule<any>; visitors: Visitors }[] = [];
+  const enabledRules = new Set(
+    Object.entries(opts.config.rules)
+      .filter(([id, s]) => s.severity !== 0 && rules.has(id))
+      .map(([id]) => id),
+  );
   for (const [id, setting] of Object.entries(opts.config.rules)) {
     const rule = rules.get(id);
     if (!rule || setting.severity === 0) continue;
@@ -51,6 +56,7 @@ export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
       settings,
       project,
       ambientRuntime,
+      enabledRules,
       contextOf,
       report(d: ReportDescriptor) {
         messages.push(toMessage(source, rule, severity, d));

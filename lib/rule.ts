@@ -20,7 +20,21 @@ export interface RuleMeta {
   messages: Record<string, string>;
   /** JSON schema of the options object (strict: additionalProperties false). */
   schema: Record<string, unknown>;
+  /**
+   * The words a file must hold, outside comments and strings, for the rule
+   * to report anything in it: one regex, or several that must all match, or
+   * a test that may also ask the project (names defined in other files).
+   * A file no enabled rule's prefilter matches is not parsed (lib/prefilter.ts).
+   * Omit it when the rule may report in any file.
+   */
+  prefilter?: Prefilter;
 }
+
+/** See RuleMeta.prefilter. */
+export type Prefilter =
+  | RegExp
+  | readonly RegExp[]
+  | ((file: { filePath: string; text: string; code: string; project?: ProjectIndex }) => boolean);
 
 export interface ReportDescriptor {
   node?: SyntaxNode;
@@ -39,6 +53,8 @@ export interface RuleContext<O> {
   readonly project: ProjectIndex;
   /** Whether sync code may assume a running tokio runtime (settings + project). */
   readonly ambientRuntime: boolean;
+  /** Ids of the rules enabled for this file (a fix may count on another rule's next pass). */
+  readonly enabledRules: ReadonlySet<string>;
   contextOf(node: SyntaxNode): ExecContext;
   report(descriptor: ReportDescriptor): void;
 }

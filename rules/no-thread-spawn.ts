@@ -24,6 +24,7 @@ import { patternBinds } from '../lib/resolve';
 import { ownerOf } from '../lib/context';
 import { removeLine } from '../lib/imports';
 import { Applicability, TextEdit } from '../lib/types';
+import { mpscUseAt } from '../lib/channels';
 
 type Options = { unknownBody: 'async' | 'blocking'; dropThreadName: boolean };
 type Ctx = RuleContext<Options>;
@@ -166,11 +167,21 @@ function check(context: Ctx, site: Site): void {
   // Run in place only what the rule can see is short: no loop, no sleep, no unseen call (it
   // might never return), no `return`/`?` (they would leave the caller), no panic (it would
   // unwind into the caller instead of ending a thread).
-  else if (use.kind === 'discarded' && !facts.loop && !facts.returns && !facts.unknown && !facts.panics && facts.sleeps.length === 0) plan = 'inline';
+  else if (
+    use.kind === 'discarded' &&
+    !facts.loop &&
+    !facts.returns &&
+    !facts.unknown &&
+    !facts.panics &&
+    facts.sleeps.length === 0 &&
+    facts.waits.length === 0
+  ) {
+    plan = 'inline';
+  }
   else plan = 'task';
 
   if (plan === 'backgroundLoop' || plan === 'task') {
-    const held = heldAcrossSleep(source, facts.sleeps, body);
+    const held = heldAcrossSleep(source, [...facts.sleeps, ...facts.waits], body);
     if (held) return report(`\`${held}\` would be held across the sleep, which becomes an \`.await\`, and the task would not be \`Send\``);
   }
   if (hasLostComment(site, arg)) return report('comments in the call would be lost');
@@ -232,6 +243,11 @@ interface Facts {
   spin: boolean;
   /** `std::thread::sleep` calls of the closure itself: they become `tokio::time::sleep(..).await`. */
   sleeps: SyntaxNode[];
+  /**
+   * Receives (and `for` loops) on std channels that no-std-mpsc-in-async will
+   * convert once they run in async code: they become `.recv().await`.
+   */
+  waits: SyntaxNode[];
   sleepInLoop: boolean;
   /** `return` or `?` of the closure itself. */
   returns: boolean;
@@ -240,7 +256,7 @@ interface Facts {
 }
 
 function newFacts(): Facts {
-  return { blocking: null, unknown: null, runtime: null, loop: false, unbounded: false, spin: false, sleeps: [], sleepInLoop: false, returns: false, panics: false };
+  return { blocking: null, unknown: null, runtime: null, loop: false, unbounded: false, spin: false, sleeps: [], waits: [], sleepInLoop: false, returns: false, panics: false };
 }
 
 const LOOPS = ['loop_expression', 'while_expression', 'for_expression'];
@@ -326,7 +342,7 @@ class Scanner {
       if (insideItem(loop, root) || isWhileLet(loop)) continue;
       const sleeps = f.sleeps.filter((s) => contains(loop, s));
       if (sleeps.length) f.sleepInLoop = true;
-      else f.spin = true;
+      else if (!f.waits.some((w) => contains(loop, w))) f.spin = true;
     }
     for (const loop of root.descendantsOfType('for_expression')) {
       if (!insideItem(loop, root) && f.sleeps.some((s) => contains(loop, s))) f.sleepInLoop = true;
@@ -342,6 +358,7 @@ class Scanner {
     }
     const value = node.childForFieldName('value');
     if (!value) return;
+    if (this.convertibleWait(node)) return;
     const inner = value.type === 'reference_expression' ? value.childForFieldName('value') : value;
     if (inner && this.isReceiver(inner, root)) {
       f.unbounded = true;
@@ -466,6 +483,7 @@ class Scanner {
     const name = fe.childForFieldName('field')?.text;
     const recv = fe.childForFieldName('value');
     if (!name || !recv) return;
+    if (depth === 0 && this.convertibleWait(call)) return;
     if (PANIC_METHODS.has(name)) f.panics = true;
     const nargs = namedNonComment(call.childForFieldName('arguments')).length;
     const arity = BLOCKING_METHODS[name];
@@ -491,6 +509,19 @@ class Scanner {
     const fns = localFns(this.context, name, true);
     if (fns.length) return this.into(fns, depth);
     f.unknown ??= `\`.${name}()\``;
+  }
+
+  /**
+   * A std channel receive (or `for` over a receiver) that no-std-mpsc-in-async
+   * can safely convert once the body is async: seed case 4's option 1, a
+   * tokio channel awaited in a task, rather than a blocking thread.
+   */
+  private convertibleWait(node: SyntaxNode): boolean {
+    if (!this.context.enabledRules.has('no-std-mpsc-in-async')) return false;
+    const use = mpscUseAt(this.context.source, this.context.resolver, node);
+    if (!use || !use.convertible || !use.safe) return false;
+    this.facts.waits.push(node);
+    return true;
   }
 
   /** Looks into fns of this file that the body calls. */

@@ -64,7 +64,7 @@ ruleTester(rule, {
         '',
       ].join('\n'),
       errors: [{ messageId: 'async', line: 5, column: 13, endLine: 5, endColumn: 33 }],
-      output: ['', 'async fn load() -> u32 {', '    let n = fetch().await;', '    n + 1', '}', 'async fn fetch() -> u32 { 1 }', ''].join('\n'),
+      output: ['async fn load() -> u32 {', '    let n = fetch().await;', '    n + 1', '}', 'async fn fetch() -> u32 { 1 }', ''].join('\n'),
     },
     {
       name: 'seed pattern 4: a runtime built on a thread and joined',
@@ -127,7 +127,7 @@ ruleTester(rule, {
       name: 'use futures::executor::block_on, import removed once unused',
       code: 'use futures::executor::block_on;\n\nasync fn f() -> u32 {\n    block_on(fetch())\n}\n',
       errors: [{ messageId: 'async', line: 4, column: 5, endLine: 4, endColumn: 22 }],
-      output: '\nasync fn f() -> u32 {\n    fetch().await\n}\n',
+      output: 'async fn f() -> u32 {\n    fetch().await\n}\n',
     },
     {
       name: 'module import: use futures::executor; executor::block_on',

@@ -124,7 +124,6 @@ ruleTester(rule, {
       ),
       errors: [{ messageId: 'recv', line: 6, column: 8 }],
       output: lines(
-        '',
         'async fn f() {',
         '    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u8>();',
         '    tx.send(1).unwrap();',
@@ -697,7 +696,7 @@ ruleTester(rule, {
       name: 'CRLF line endings are kept',
       code: 'use std::sync::mpsc;\r\n\r\nasync fn f() {\r\n    let (tx, rx) = mpsc::channel::<u8>();\r\n    tx.send(1).unwrap();\r\n    if let Ok(v) = rx.recv() {\r\n        println!("{v}");\r\n    }\r\n}\r\n',
       errors: [{ messageId: 'recv', line: 6, column: 20 }],
-      output: '\r\nasync fn f() {\r\n    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u8>();\r\n    tx.send(1).unwrap();\r\n    if let Some(v) = rx.recv().await {\r\n        println!("{v}");\r\n    }\r\n}\r\n',
+      output: 'async fn f() {\r\n    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u8>();\r\n    tx.send(1).unwrap();\r\n    if let Some(v) = rx.recv().await {\r\n        println!("{v}");\r\n    }\r\n}\r\n',
     },
     {
       name: 'sync code in spawn_blocking uses blocking_recv (safe there)',
@@ -777,7 +776,7 @@ ruleTester(rule, {
       errors: [{ messageId: 'send', line: 8, column: 5 }],
     },
     {
-      name: 'with no-thread-spawn: the producer thread moves to the blocking pool first, then the channel converts',
+      name: 'with no-thread-spawn: the producer thread becomes a task that awaits its sends (seed option 1)',
       code: lines(
         'async fn f() -> u32 {',
         '    let (tx, rx) = std::sync::mpsc::sync_channel::<u32>(1);',
@@ -799,9 +798,9 @@ ruleTester(rule, {
       output: lines(
         'async fn f() -> u32 {',
         '    let (tx, mut rx) = tokio::sync::mpsc::channel::<u32>(1);',
-        '    tokio::task::spawn_blocking(move || {',
+        '    tokio::spawn(async move {',
         '        for i in 0..3 {',
-        '            tx.blocking_send(i).unwrap();',
+        '            tx.send(i).await.unwrap();',
         '        }',
         '    });',
         '    let mut sum = 0;',
@@ -814,7 +813,7 @@ ruleTester(rule, {
       ),
     },
     {
-      name: 'with no-thread-spawn: seed case 4 on a bounded channel, the receiving thread moves to the blocking pool',
+      name: 'with no-thread-spawn: seed case 4 on a bounded channel, the receiving thread becomes a task that awaits',
       code: lines(
         'async fn serve() {',
         '    let (shutdown_tx, shutdown_rx) = std::sync::mpsc::sync_channel(1);',
@@ -832,8 +831,8 @@ ruleTester(rule, {
       output: lines(
         'async fn serve() {',
         '    let (shutdown_tx, mut shutdown_rx) = tokio::sync::mpsc::channel(1);',
-        '    tokio::task::spawn_blocking(move || {',
-        '        if shutdown_rx.blocking_recv().is_some() {',
+        '    tokio::spawn(async move {',
+        '        if shutdown_rx.recv().await.is_some() {',
         '            std::process::exit(0);',
         '        }',
         '    });',
