@@ -666,29 +666,33 @@ export class RuntimeFacts {
       const builds = this.constructionsIn(item.node).some((c) => !c.allowed);
       item.shared = item.kind === 'runtime' || builds;
     }
-    const fns = this.localItems.filter((i) => i.item === 'fn' && (i.kind === 'runtime' || i.kind === 'handle') && !this.allowed(i.node, i.name));
+    // Fns (and handle statics) that build a runtime or hand out a shared one.
+    const candidates = this.localItems.filter(
+      (i) => !i.shared && (i.kind === 'runtime' || i.kind === 'handle') && !this.allowed(i.node, i.name),
+    );
     for (let changed = true; changed; ) {
       changed = false;
-      for (const fn of fns) {
-        if (fn.shared) continue;
-        const body = fn.node.childForFieldName('body');
+      for (const item of candidates) {
+        if (item.shared) continue;
+        const body = item.item === 'fn' ? item.node.childForFieldName('body') : item.inMacro ? item.node : item.node.childForFieldName('value');
         if (!body) continue;
-        if (this.constructionsIn(body).some((c) => !c.allowed) || this.refersToShared(body)) {
-          fn.shared = true;
+        if (this.constructionsIn(body).some((c) => !c.allowed) || this.refersToShared(body, item)) {
+          item.shared = true;
           changed = true;
         }
       }
     }
   }
 
-  private refersToShared(body: SyntaxNode): boolean {
-    const names = new Set([...this.items.values()].filter((i) => i.shared).map((i) => i.name));
+  private refersToShared(body: SyntaxNode, self: RuntimeAccessor): boolean {
+    const names = new Set([...this.items.values()].filter((i) => i.shared && i !== self).map((i) => i.name));
     if (names.size === 0) return false;
     for (const id of body.descendantsOfType('identifier')) {
       if (!names.has(id.text)) continue;
       const p = id.parent;
       const pathNode = p?.type === 'scoped_identifier' && same(p.childForFieldName('name'), id) ? p : id;
-      if (this.itemAt(pathNode)?.shared) return true;
+      const item = this.itemAt(pathNode);
+      if (item?.shared && item !== self) return true;
     }
     return false;
   }
