@@ -140,7 +140,9 @@ function boundRuntimeGroup(
     const m = methodCallOn(ref);
     const args = m ? argumentsOf(m.call) : [];
     if (!m || m.method !== 'block_on' || args.length !== 1) return null;
-    if (context.contextOf(m.call).kind !== 'async' || isRunUntil(args[0]) || hasCommentOutside(m.call, args[0])) return null;
+    const ctx = context.contextOf(m.call);
+    if (ctx.kind !== 'async' || isRunUntil(args[0]) || hasCommentOutside(m.call, args[0])) return null;
+    if (mayBreakSend(source, m.call, args[0], ctx.owner)) return null;
     calls.push({ call: m.call, future: args[0] });
   }
   // Nested calls would need edits inside edits: leave those to later passes.
