@@ -29,6 +29,8 @@ export default createRule<Record<string, never>>({
         '`{{callee}}` with a `LocalSet` in async code blocks this runtime worker; `!Send` work needs its own thread or `tokio::task::spawn_local` (not fixed automatically).',
     },
     schema: { type: 'object', properties: {}, additionalProperties: false },
+    // Every form of the call, aliases included, spells `block_on` somewhere in the file.
+    prefilter: /\bblock_on\b/,
   },
   defaultOptions: {},
   create(context): Visitors {

@@ -74,6 +74,12 @@ export default createRule<Options>({
       },
       additionalProperties: false,
     },
+    // A construction, a runtime-typed item, or a use of an accessor another file defines.
+    prefilter: ({ filePath, code, project }) => {
+      if (/\b(?:Runtime|Builder|Handle|runtime)\b/.test(code)) return true;
+      const accessors = project?.runtimeAccessors?.(filePath);
+      return !!accessors && [...accessors.values()].some((a) => a.shared && new RegExp(`\\b${a.name}\\b`).test(code));
+    },
   },
   defaultOptions: { allowIn: [] },
   create(context) {

@@ -816,3 +816,18 @@ describe('no-shared-runtime with accessors the project index supplies', () => {
     expect(after.source.text.match(/#\[deprecated/g)).toHaveLength(2);
   });
 });
+
+describe('no-shared-runtime prefilter', () => {
+  const prefilter = rule.meta.prefilter as (file: { filePath: string; text: string; code: string; project?: ProjectIndex }) => boolean;
+  const file = (code: string, project?: ProjectIndex) => ({ filePath: 'src/jobs.rs', text: code, code, project });
+
+  it('needs a runtime word, or the name of a shared accessor of another file', () => {
+    expect(prefilter(file('fn f() { tokio::spawn(async {}); }'))).toBe(false);
+    expect(prefilter(file('use tokio::runtime::Runtime as Rt;'))).toBe(true);
+    const project = ProjectIndex.fromTexts([]);
+    project.runtimeAccessors = () =>
+      new Map([['crate::rt::pool', { path: 'crate::rt::pool', name: 'pool', item: 'fn' as const, kind: 'runtime' as const, layers: ['&'], shared: true }]]);
+    expect(prefilter(file('fn f() { crate::rt::pool().spawn(async {}); }', project))).toBe(true);
+    expect(prefilter(file('fn f() { spool(); }', project))).toBe(false);
+  });
+});
