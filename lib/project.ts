@@ -37,6 +37,8 @@ export class ProjectIndex {
   private readonly files = new Map<string, Entry>();
   private readonly crateNames = new Map<string, string>();
   private graphCache: CallGraph | null = null;
+  /** runtimeAccessors() per crate, valid while graphCache is. */
+  private readonly accessorCache = new Map<string, Map<string, RuntimeAccessor>>();
   /** With --cache: `update` takes the summary of unchanged text from here instead of parsing. */
   summaryStore?: SummaryStore;
 
@@ -122,7 +124,10 @@ export class ProjectIndex {
   }
 
   private get graph(): CallGraph {
-    if (!this.graphCache) this.graphCache = new CallGraph([...this.files.values()], this.crateNames);
+    if (!this.graphCache) {
+      this.accessorCache.clear();
+      this.graphCache = new CallGraph([...this.files.values()], this.crateNames);
+    }
     return this.graphCache;
   }
 
@@ -132,20 +137,64 @@ export class ProjectIndex {
    * the node sits in a closure that may run elsewhere (a thread).
    */
   /**
-   * Runtime-typed statics and accessor fns (lib/runtimes.ts) defined in the
-   * crate of `filePath`, by canonical path (`crate::runtime::shared_runtime`),
-   * so rules see uses of a shared runtime whose accessor lives in another
-   * file. Not collected yet: undefined, and the rules use the file's own.
+   * The runtime-typed statics and accessor fns the rules may meet in
+   * `filePath`, by every canonical path that names them there: their own
+   * path, re-exports (`pub use runtime::shared_runtime;` makes
+   * `crate::shared_runtime` one too), and `other_crate::…` paths of the
+   * workspace's other crates.
    */
-  runtimeAccessors?(filePath: string): ReadonlyMap<string, RuntimeAccessor>;
+  runtimeAccessors(filePath: string): ReadonlyMap<string, RuntimeAccessor> {
+    const crateId = this.files.get(path.resolve(filePath))?.crateId ?? '';
+    const graph = this.graph;
+    const cached = this.accessorCache.get(crateId);
+    if (cached) return cached;
+    const out = new Map<string, RuntimeAccessor>();
+    this.accessorCache.set(crateId, out);
+    const byQualified = new Map<string, RuntimeAccessor>();
+    for (const e of this.files.values()) {
+      for (const a of e.summary.runtimeAccessors ?? []) byQualified.set(qualify(e.crateId, a.path), a);
+    }
+    if (byQualified.size === 0) return out;
+    for (const [q, a] of byQualified) {
+      const [id, p] = [q.slice(0, q.indexOf('|')), q.slice(q.indexOf('|') + 1)];
+      if (id === crateId) out.set(p, a);
+      else {
+        for (const [name, other] of this.crateNames) if (other === id) out.set(`${name}${p.slice('crate'.length)}`, a);
+      }
+    }
+    // Re-exports within the file's crate.
+    for (const e of this.files.values()) {
+      if (e.crateId !== crateId) continue;
+      for (const [from] of e.summary.aliases) {
+        const a = byQualified.get(graph.resolveAlias(qualify(crateId, from)));
+        if (a) out.set(from, a);
+      }
+    }
+    return out;
+  }
 
   /**
-   * How many references to the runtime accessor or static at `path` the
-   * files of its crate other than `filePath` hold (no-shared-runtime marks
-   * an accessor `#[deprecated]` only when none is left). Undefined until
-   * the index collects them: the rule then counts the file's own only.
+   * How many references to the runtime accessor or static at `accessorPath`
+   * (as `filePath` names it) the other files of the project hold: calls of
+   * the accessor and method calls on the static, through re-exports.
    */
-  runtimeAccessorUsesElsewhere?(filePath: string, path: string): number;
+  runtimeAccessorUsesElsewhere(filePath: string, accessorPath: string): number {
+    const abs = path.resolve(filePath);
+    const crateId = this.files.get(abs)?.crateId ?? '';
+    const target = this.graph.resolveAlias(this.graph.qualifyPath(crateId, accessorPath) ?? qualify(crateId, accessorPath));
+    let count = 0;
+    for (const [file, e] of this.files) {
+      if (file === abs) continue;
+      const paths = [...e.summary.staticRefs ?? []];
+      for (const fn of e.summary.fns) for (const c of fn.calls) if (c.path) paths.push(c.path);
+      for (const c of e.summary.looseCalls) if (c.path) paths.push(c.path);
+      for (const p of paths) {
+        const q = this.graph.qualifyPath(e.crateId, p);
+        if (q && this.graph.resolveAlias(q) === target) count++;
+      }
+    }
+    return count;
+  }
 
   reachability(filePath: string, node: SyntaxNode): Reachability | null {
     const fn = enclosingFunction(node);

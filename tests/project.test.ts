@@ -48,8 +48,8 @@ describe('runtime reachability', () => {
     expect(project.size).toBe(3);
     const msgs = messagesOf(project, config);
     expect(msgs).toEqual([
-      '20:5 no-thread-sleep Blocking `std::thread::sleep` in `fetch_remote`, which async code calls (called from `async fn handle` via `load_config`); it stalls a runtime worker.',
-      expect.stringMatching(/^21:5 no-block-on .*fetch_remote.*called from `async fn handle` via `load_config`/),
+      '19:5 no-thread-sleep Blocking `std::thread::sleep` in `fetch_remote`, which async code calls (called from `async fn handle` via `load_config`); it stalls a runtime worker.',
+      '20:5 no-block-on `futures::executor::block_on` in `fetch_remote`, which async code calls (called from `async fn handle` via `load_config`); it panics or deadlocks on a runtime worker.',
     ]);
   });
 
@@ -95,6 +95,49 @@ describe('runtime reachability', () => {
     const text = 'fn work() { std::thread::sleep(d); }\nasync fn f() { std::thread::spawn(|| work()); }\n';
     const run = lintAndFix('src/lib.rs', text, { config: { ...recommendedConfig(), rules: { 'no-thread-sleep': { severity: 2, options: {} } } }, project }, false);
     expect(run.lint.messages).toEqual([]);
+  });
+});
+
+describe('shared runtimes across files (seed case 1)', () => {
+  const src = path.join(crates, 'seed-runtime', 'src');
+  const router = path.join(src, 'tool', 'router.rs');
+  const jobs = path.join(src, 'jobs', 'mod.rs');
+  const metrics = path.join(src, 'metrics.rs');
+
+  it('reports every use of the accessor, through paths, module imports and a pub use re-export', () => {
+    const project = ProjectIndex.fromFiles([router, jobs, metrics], read, true);
+    const rules = (file: string) => lintFile(project, file).lint.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`);
+    expect(rules(router)).toEqual(['2:25 no-shared-runtime', '5:5 no-shared-runtime']);
+    expect(rules(jobs)).toEqual(['8:23 no-shared-runtime', '9:22 no-shared-runtime']);
+    expect(rules(metrics)).toEqual(['4:14 no-shared-runtime', '5:5 no-shared-runtime']);
+  });
+
+  it('linting one file reports what linting the whole crate reports for it', () => {
+    const whole = ProjectIndex.fromFiles(crateFiles(crateOf(router)!), read);
+    const single = ProjectIndex.fromFiles([router], read, true);
+    expect(messagesOf(single, router)).toEqual(messagesOf(whole, router));
+    expect(messagesOf(single, router).length).toBeGreaterThan(0);
+  });
+
+  it('--fix leaves no use of the shared runtime, and the definitions then get their deprecation fix', () => {
+    const dir = copyCrate(path.join(crates, 'seed-runtime'));
+    const files = crateFiles(crateOf(path.join(dir, 'src', 'main.rs'))!);
+    const project = ProjectIndex.fromFiles(files, read, true);
+    for (const f of files) fs.writeFileSync(f, lintFile(project, f, true).source.text);
+    expect(read(path.join(dir, 'src', 'tool', 'router.rs'))).toBe(
+      'pub async fn route(request: String) {\n    tokio::spawn(async move {\n        println!("routing {request}");\n    });\n}\n',
+    );
+    for (const f of files) {
+      if (f.includes(`${path.sep}runtime${path.sep}`) || f.endsWith('main.rs')) continue;
+      expect(read(f)).not.toMatch(/shared_runtime/);
+    }
+    const after = ProjectIndex.fromFiles(files, read, true);
+    const definitions = lintFile(after, path.join(dir, 'src', 'runtime', 'mod.rs'));
+    const shared = definitions.lint.messages.filter((m) => m.ruleId === 'no-shared-runtime' && m.fix);
+    expect(shared.map((m) => [m.line, m.fix!.applicability])).toEqual([
+      [4, 'unsafe'],
+      [6, 'unsafe'],
+    ]);
   });
 });
 

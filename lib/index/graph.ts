@@ -87,6 +87,17 @@ export class CallGraph {
     return this.fns.has(cur) ? [cur] : [];
   }
 
+  /** Follows re-exports (`pub use`) from a qualified path to what it names. */
+  resolveAlias(qualified: string): string {
+    let cur = qualified;
+    for (let hop = 0; hop < MAX_ALIAS_HOPS; hop++) {
+      const next = this.aliases.get(cur);
+      if (!next || next === cur) break;
+      cur = next;
+    }
+    return cur;
+  }
+
   /** `crate::…` in a crate, or `other_crate::…` of a workspace crate. */
   qualifyPath(crateId: string, path: string): string | null {
     if (path.startsWith('crate::')) return qualify(crateId, path);

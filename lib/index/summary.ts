@@ -11,6 +11,7 @@ import { SyntaxNode } from '../parser';
 import { SourceFile } from '../source';
 import { Resolver, segmentsOf } from '../resolve';
 import { isAsyncOwner } from '../context';
+import { RuntimeAccessor, runtimeAccessorsOf } from '../runtimes';
 
 export interface CallRef {
   /** Canonical path of a path call (`crate::a::f`), else null. */
@@ -41,6 +42,10 @@ export interface FileSummary {
   /** Module-level imports: `crate::m::name` → canonical target. */
   aliases: [string, string][];
   hasTokioMain: boolean;
+  /** Runtime-typed statics and accessor fns defined here (no-shared-runtime). */
+  runtimeAccessors: RuntimeAccessor[];
+  /** Canonical paths of UPPER_CASE statics whose methods are called here (`RT.spawn(..)`). */
+  staticRefs: string[];
 }
 
 const TOKIO_MAIN = /#\s*\[\s*(?:::)?tokio\s*::\s*main\b/;
@@ -61,6 +66,7 @@ type Frame =
 export function summarize(source: SourceFile, resolver: Resolver): FileSummary {
   const fns: FnFacts[] = [];
   const looseCalls: CallRef[] = [];
+  const staticRefs: string[] = [];
   const stack: Frame[] = [];
   const root = source.root;
   let module = resolver.fileModule;
@@ -156,7 +162,10 @@ export function summarize(source: SourceFile, resolver: Resolver): FileSummary {
       case 'call_expression': {
         const o = owner as { async: boolean; thread: boolean } | null;
         if (o?.thread) break;
-        const ref = callRef(source, resolver, cursor.currentNode, o?.async ?? false, scope, module, typeName);
+        const call = cursor.currentNode;
+        const staticRef = staticReceiver(resolver, call, scope, module);
+        if (staticRef) staticRefs.push(staticRef);
+        const ref = callRef(source, resolver, call, o?.async ?? false, scope, module, typeName);
         if (!ref) break;
         const f = fn as (Frame & { kind: 'fn' }) | null;
         if (f) f.facts.calls.push(ref);
@@ -184,7 +193,20 @@ export function summarize(source: SourceFile, resolver: Resolver): FileSummary {
     looseCalls,
     aliases: moduleAliases(source, resolver),
     hasTokioMain: TOKIO_MAIN.test(source.text),
+    runtimeAccessors: runtimeAccessorsOf(source, resolver),
+    staticRefs,
   };
+}
+
+/** `RT.spawn(..)`, `crate::rt::RT.block_on(..)`: the static whose method is called. */
+function staticReceiver(resolver: Resolver, call: SyntaxNode, scope: SyntaxNode, module: string): string | null {
+  const f = call.childForFieldName('function');
+  if (f?.type !== 'field_expression') return null;
+  const value = f.childForFieldName('value');
+  if (!value || (value.type !== 'identifier' && value.type !== 'scoped_identifier')) return null;
+  const written = segmentsOf(value);
+  if (!written || !/^[A-Z][A-Z0-9_]*$/.test(written.segments[written.segments.length - 1])) return null;
+  return resolver.resolveInModule(written.segments, written.absolute, scope, module);
 }
 
 function callRef(
