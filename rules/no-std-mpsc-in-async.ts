@@ -46,6 +46,8 @@ export default createRule<Options>({
       send: '`send` on a std::sync::mpsc::SyncSender blocks a runtime worker while the channel is full ({{origin}}); use tokio::sync::mpsc.{{note}}',
     },
     schema: { type: 'object', properties: {}, additionalProperties: false },
+    // The rule looks only at files naming `mpsc`, and reports only in async code.
+    prefilter: [/\bmpsc\b/, /\basync\b/],
   },
   defaultOptions: {},
   create(context) {

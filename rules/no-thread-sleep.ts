@@ -35,6 +35,8 @@ export default createRule<Options>({
       },
       additionalProperties: false,
     },
+    // `std::thread::sleep`/`sleep_ms` in any spelling (aliases included) holds both words.
+    prefilter: [/\bthread\b/, /\bsleep/],
   },
   defaultOptions: { loopStyle: 'interval' },
   create(context) {

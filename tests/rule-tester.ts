@@ -8,6 +8,7 @@ import { lintAndFix } from '../lib/fixer';
 import { RuleModule } from '../lib/rule';
 import { FileConfig, Settings } from '../lib/types';
 import { ProjectIndex } from '../lib/project';
+import { mayReport } from '../lib/prefilter';
 import { allRules } from '../rules';
 
 export interface ValidCase {
@@ -75,6 +76,9 @@ export function ruleTester(rule: RuleModule<any>, cases: { valid: (ValidCase | s
           seen.add(key(c));
           const { lint } = run(rule, c, false);
           expect(lint.errors).toEqual([]);
+          // The rule's prefilter lets through every file it reports in (lib/prefilter.ts).
+          const filePath = c.filename ?? 'src/lib.rs';
+          expect(mayReport([rule], { filePath, text: c.code, project: ProjectIndex.fromTexts([{ filePath, text: c.code }]) })).toBe(true);
           const got = lint.messages
             .filter((m) => m.ruleId === rule.id)
             .map((m, j) => {

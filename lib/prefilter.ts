@@ -1,0 +1,195 @@
+/**
+ * The text prefilter: a file is parsed for the rules only when some active
+ * rule could report in it. Each rule declares the words its findings need
+ * (`meta.prefilter`); they are tested on the file's code with comments and
+ * string literals blanked out (doc comments full of `block_on` examples do
+ * not count), so most files of a crate are never parsed.
+ *
+ * Files the prefilter skips get no syntax-error diagnostic: a syntax error
+ * is reported for every file the rules look at (SPEC §11), and rustc
+ * reports the rest.
+ */
+import type { Prefilter, RuleModule } from './rule';
+import type { ProjectIndex } from './project';
+
+/** What a prefilter function sees of a file. */
+export interface PrefilterInput {
+  filePath: string;
+  /** The text as read. */
+  text: string;
+  /** The code: comments and string literal contents replaced by spaces (same offsets). */
+  code: string;
+  project?: ProjectIndex;
+}
+
+const DIRECTIVE = /rustokio-lint-(?:disable|enable)/;
+
+/** A regex is used with `.test`; a global or sticky one would carry `lastIndex` between files. */
+function test(re: RegExp, s: string): boolean {
+  re.lastIndex = 0;
+  return re.test(s);
+}
+
+function matches(p: Prefilter, input: PrefilterInput, onText: string): boolean {
+  if (typeof p === 'function') return p({ ...input, code: onText });
+  if (p instanceof RegExp) return test(p, onText);
+  return p.every((re) => test(re, onText));
+}
+
+/**
+ * Whether any of the rules could report in this file. Rules without a
+ * prefilter always could. With `directives`, a file holding a suppression
+ * comment is linted too (an unused one is reported).
+ */
+export function mayReport(
+  rules: Iterable<RuleModule<any>>,
+  file: { filePath: string; text: string; project?: ProjectIndex },
+  directives = false,
+): boolean {
+  if (directives && DIRECTIVE.test(file.text)) return true;
+  const input: PrefilterInput = { ...file, code: file.text };
+  const rough: Prefilter[] = [];
+  for (const rule of rules) {
+    const p = rule.meta.prefilter;
+    if (!p) return true;
+    // First on the raw text: most files fail here, without lexing.
+    if (matches(p, input, file.text)) rough.push(p);
+  }
+  if (rough.length === 0) return false;
+  const code = codeText(file.text);
+  if (code === null) return true;
+  input.code = code;
+  return rough.some((p) => matches(p, input, code));
+}
+
+/**
+ * The text with comments and the contents of string, byte-string, raw-string
+ * and char literals replaced by spaces (line breaks kept, offsets kept).
+ * Null when a comment or literal runs to the end of the file: the text is
+ * then not trusted to be lexed right, and callers use it as it is.
+ */
+export function codeText(text: string): string | null {
+  const n = text.length;
+  const parts: string[] = [];
+  let copied = 0;
+  let i = 0;
+  const blank = (from: number, to: number) => {
+    parts.push(text.slice(copied, from), text.slice(from, to).replace(/[^\r\n]/g, ' '));
+    copied = to;
+  };
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 47 /* / */) {
+      const d = text.charCodeAt(i + 1);
+      if (d === 47) {
+        let j = text.indexOf('\n', i);
+        if (j < 0) j = n;
+        blank(i, j);
+        i = j;
+        continue;
+      }
+      if (d === 42 /* * */) {
+        const end = blockCommentEnd(text, i);
+        if (end < 0) return null;
+        blank(i, end);
+        i = end;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (c === 34 /* " */) {
+      const end = stringEnd(text, i + 1);
+      if (end < 0) return null;
+      blank(i + 1, end - 1);
+      i = end;
+      continue;
+    }
+    if (c === 114 /* r */ || c === 98 /* b */ || c === 99 /* c */) {
+      // Raw strings: r"…", r#"…"#, br"…", cr"…" (at the start of a token).
+      if (i > 0 && isIdentChar(text.charCodeAt(i - 1))) {
+        i++;
+        continue;
+      }
+      let j = i;
+      if (c !== 114 && text.charCodeAt(j + 1) === 114) j++;
+      if (text.charCodeAt(j) === 114) {
+        let k = j + 1;
+        while (text.charCodeAt(k) === 35 /* # */) k++;
+        if (text.charCodeAt(k) === 34) {
+          const close = '"' + '#'.repeat(k - j - 1);
+          const end = text.indexOf(close, k + 1);
+          if (end < 0) return null;
+          blank(k + 1, end);
+          i = end + close.length;
+          continue;
+        }
+      }
+      i++;
+      continue;
+    }
+    if (c === 39 /* ' */) {
+      // A char literal ('x', '\n', '\u{..}', '"'), or a lifetime or label ('a).
+      const end = charEnd(text, i);
+      if (end > 0) {
+        blank(i + 1, end - 1);
+        i = end;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    i++;
+  }
+  if (copied === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
+
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+}
+
+/** The offset after a (nested) block comment starting at `start`, or -1. */
+function blockCommentEnd(text: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      depth++;
+      i += 2;
+    } else if (c === 42 && text.charCodeAt(i + 1) === 47) {
+      depth--;
+      i += 2;
+      if (depth === 0) return i;
+    } else i++;
+  }
+  return -1;
+}
+
+/** The offset after the closing quote of a string whose contents start at `i`, or -1. */
+function stringEnd(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */) i += 2;
+    else if (c === 34) return i + 1;
+    else i++;
+  }
+  return -1;
+}
+
+/** The offset after a char literal starting at the quote `i`, or -1 when it is a lifetime or label. */
+function charEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i + 1);
+  if (c === 92) {
+    // An escape: '\n', '\'', '\x7f', '\u{1F600}'.
+    const close = text.indexOf("'", i + 3);
+    return close > 0 && close - i <= 12 && !text.slice(i + 1, close).includes('\n') ? close + 1 : -1;
+  }
+  if (Number.isNaN(c) || c === 10 || c === 13 || c === 39) return -1;
+  const width = c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+  return text.charCodeAt(i + 1 + width) === 39 ? i + 2 + width : -1;
+}
