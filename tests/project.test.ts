@@ -9,6 +9,7 @@ import { lintAndFix } from '../lib/fixer';
 import { crateFiles, crateOf, packageName } from '../lib/index/crates';
 import { recommendedConfig } from './helpers';
 import { checkCrate, copyCrate } from './crate-oracle';
+import { fixAcrossFiles } from '../lib/fix-rounds';
 
 const crates = path.join(__dirname, 'fixtures', 'crates');
 
@@ -164,9 +165,12 @@ describe('multi-file fixture crates compile after --fix', () => {
         }
       }
       const project = ProjectIndex.fromFiles(files, read, true);
-      const outputs = new Map<string, string>();
-      for (const f of files) outputs.set(f, lintFile(project, f, true, unsafe).source.text);
-      for (const [f, text] of outputs) fs.writeFileSync(f, text);
+      const runs = fixAcrossFiles(
+        files.map((filePath) => ({ filePath, text: read(filePath) })),
+        project,
+        (filePath, text, parsed) => lintAndFix(filePath, text, { config: recommendedConfig(), project, unsafe }, true, parsed),
+      );
+      for (const [f, run] of runs) fs.writeFileSync(f, run.source.withBOM(run.source.text));
       // Re-lint the fixed crate: nothing more to fix.
       const after = ProjectIndex.fromFiles(files, read, true);
       for (const f of files) expect(lintFile(after, f, true, unsafe).source.text).toBe(read(f));
