@@ -89,6 +89,13 @@ describe('runtime reachability', () => {
     expect(messagesOf(project, b)).toEqual([]);
   });
 
+  it('does not take a well-known macro for a call of the fn with its name', () => {
+    const text = 'fn join() { futures::executor::block_on(async { 1 }); }\nasync fn f() { let r = futures::join!(a(), b()); }\n';
+    const project = ProjectIndex.fromTexts([{ filePath: 'src/lib.rs', text }]);
+    const run = lintAndFix('src/lib.rs', text, { config: recommendedConfig(), project }, false);
+    expect(run.lint.messages).toEqual([]);
+  });
+
   it('does not follow a call made in a closure handed to a thread', () => {
     const project = ProjectIndex.fromTexts([
       { filePath: 'src/lib.rs', text: 'fn work() { std::thread::sleep(d); }\nasync fn f() { std::thread::spawn(|| work()); }\n' },

@@ -221,6 +221,8 @@ function callRef(
   let f = call.childForFieldName('function');
   if (f?.type === 'generic_function') f = f.childForFieldName('function');
   if (!f) return null;
+  // A lowered macro (`join!(a, b)` reads as `join (a, b)`) calls no fn.
+  if (source.text.charCodeAt(f.endIndex) === 33 /* ! */) return null;
   if (f.type === 'field_expression') {
     const field = f.childForFieldName('field');
     return field ? { path: null, method: source.getText(field), async } : null;
