@@ -21,6 +21,16 @@ interface Reached {
 
 const MAX_ALIAS_HOPS = 8;
 
+/** Method names of std, futures and tokio traits: a call by such a name says nothing about which impl runs. */
+const TRAIT_METHODS = new Set([
+  'read', 'read_exact', 'read_to_end', 'read_to_string', 'read_line', 'read_buf', 'write', 'write_all', 'write_fmt',
+  'flush', 'shutdown', 'seek', 'next', 'poll', 'poll_next', 'poll_read', 'poll_write', 'poll_flush', 'poll_ready',
+  'poll_close', 'poll_shutdown', 'call', 'send', 'recv', 'try_recv', 'close', 'clone', 'drop', 'fmt', 'eq', 'cmp',
+  'partial_cmp', 'hash', 'into', 'from', 'try_from', 'try_into', 'as_ref', 'as_mut', 'deref', 'deref_mut', 'borrow',
+  'borrow_mut', 'default', 'len', 'is_empty', 'get', 'get_mut', 'insert', 'remove', 'push', 'pop', 'iter', 'iter_mut',
+  'into_iter', 'lock', 'wait', 'run', 'start', 'stop', 'handle', 'build', 'new', 'connect', 'accept', 'bind', 'spawn',
+]);
+
 export class CallGraph {
   private readonly fns = new Map<string, FnFacts>();
   private readonly methods = new Map<string, string[]>();
@@ -72,7 +82,16 @@ export class CallGraph {
 
   /** The fns a call may land on (qualified keys). */
   targets(crateId: string, call: CallRef): string[] {
+    if (call.path && call.method) {
+      // `self.m()`: the impl's own method when it has one, else by name.
+      const own = this.qualifyPath(crateId, call.path);
+      if (own && this.fns.has(own)) return [own];
+    }
     if (call.method) {
+      // By name, when the name is the crate's own: one method of that name,
+      // not a name that std and async traits use too, and not awaited (an
+      // awaited call is an async method, never a sync fn).
+      if (call.awaited || TRAIT_METHODS.has(call.method)) return [];
       const cands = this.methods.get(`${crateId}|${call.method}`) ?? [];
       return cands.length === 1 ? cands : [];
     }

@@ -20,6 +20,8 @@ export interface CallRef {
   method: string | null;
   /** Whether the call site runs in async context. */
   async: boolean;
+  /** A method call whose result is `.await`ed: an async method, never a sync fn. */
+  awaited?: boolean;
 }
 
 export interface FnFacts {
@@ -225,7 +227,11 @@ function callRef(
   if (source.text.charCodeAt(f.endIndex) === 33 /* ! */) return null;
   if (f.type === 'field_expression') {
     const field = f.childForFieldName('field');
-    return field ? { path: null, method: source.getText(field), async } : null;
+    if (!field) return null;
+    const method = source.getText(field);
+    // `self.m()` in an impl: that type's method.
+    if (typeName && f.childForFieldName('value')?.type === 'self') return { path: `${module}::${typeName}::${method}`, method, async };
+    return call.parent?.type === 'await_expression' ? { path: null, method, async, awaited: true } : { path: null, method, async };
   }
   const written = segmentsOf(f);
   if (!written) return null;
