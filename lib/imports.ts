@@ -137,6 +137,9 @@ export function removeLine(source: SourceFile, node: SyntaxNode): TextEdit {
     const atTopOrAfterBlank = start === 0 || /\n[ \t]*\r?\n$/.test(before) || /^\r?\n$/.test(before);
     const blankAfter = /^[ \t]*\r?\n/.exec(text.slice(end));
     if (atTopOrAfterBlank && blankAfter) end += blankAfter[0].length;
+    // Nor a blank line right before a closing brace.
+    const blankBefore = /\r?\n([ \t]*\r?\n)$/.exec(text.slice(Math.max(0, start - 200), start));
+    if (blankBefore && /^[ \t]*[}\]]/.test(text.slice(end))) start -= blankBefore[1].length;
   }
   return { start, end, text: '' };
 }

@@ -70,6 +70,8 @@ export default createRule<Options>({
 });
 
 const LOOP_TYPES = new Set(['loop_expression', 'while_expression']);
+/** rustfmt's default max_width. */
+const MAX_WIDTH = 100;
 
 /**
  * Seed pattern 1: a sleep that is the first or last statement of a loop body,
@@ -94,10 +96,15 @@ function intervalFix(source: SourceFile, call: SyntaxNode, arg: SyntaxNode, dura
   const name = freshName(scope, source, ['interval', 'interval_timer']);
   const indent = source.indentOf(loopStmt.startIndex);
   const eol = source.eol;
-  const timer = first
-    ? `tokio::time::interval_at(tokio::time::Instant::now() + ${duration}, ${duration})`
-    : `tokio::time::interval(${duration})`;
-  const hoist = insertAt(loopStmt.startIndex, `let mut ${name} = ${timer};${eol}${indent}`);
+  const args = first ? [`tokio::time::Instant::now() + ${duration}`, duration] : [duration];
+  const fn = first ? 'tokio::time::interval_at' : 'tokio::time::interval';
+  let timer = `let mut ${name} = ${fn}(${args.join(', ')});`;
+  // rustfmt's width: a long call puts one argument a line.
+  if (indent.replace(/\t/g, '    ').length + timer.length > MAX_WIDTH) {
+    const inner = indent + source.indentUnit();
+    timer = `let mut ${name} = ${fn}(${eol}${args.map((a) => `${inner}${a},${eol}`).join('')}${indent});`;
+  }
+  const hoist = insertAt(loopStmt.startIndex, `${timer}${eol}${indent}`);
   const tick = `${name}.tick().await;`;
   if (first) return fix('safe', hoist, replace(stmt, tick));
   // Last: the tick moves to the top of the body (the first tick is immediate).
@@ -109,7 +116,7 @@ function intervalFix(source: SourceFile, call: SyntaxNode, arg: SyntaxNode, dura
 /** Removes a statement with its line; keeps a lone-statement body well formed. */
 function removeStatement(source: SourceFile, stmt: SyntaxNode, statements: SyntaxNode[]) {
   const edit = removeLine(source, stmt);
-  if (statements.length === 1 || edit.start !== source.lineStartOf(stmt.startIndex)) {
+  if (statements.length === 1 || edit.start > source.lineStartOf(stmt.startIndex)) {
     return { start: stmt.startIndex, end: stmt.endIndex, text: '' };
   }
   return edit;

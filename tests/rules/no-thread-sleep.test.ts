@@ -142,7 +142,10 @@ ruleTester(rule, {
       errors: [{ messageId: 'async', line: 3, column: 9 }],
       output: [
         'async fn monitor(interval: std::time::Duration) {',
-        '    let mut interval_timer = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);',
+        '    let mut interval_timer = tokio::time::interval_at(',
+        '        tokio::time::Instant::now() + interval,',
+        '        interval,',
+        '    );',
         '    loop {',
         '        interval_timer.tick().await;',
         '        refresh();',
@@ -231,6 +234,12 @@ ruleTester(rule, {
         { messageId: 'async', line: 4, column: 5 },
       ],
       output: 'async fn f(d: std::time::Duration) {\n    tokio::time::sleep(d).await;\n    step();\n    tokio::time::sleep(d).await;\n}\n',
+    },
+    {
+      name: 'the blank line before a removed last statement goes with it',
+      code: 'async fn f() {\n    loop {\n        check();\n\n        std::thread::sleep(std::time::Duration::from_secs(1));\n    }\n}\n',
+      errors: [{ messageId: 'async', line: 5, column: 9 }],
+      output: 'async fn f() {\n    let mut interval = tokio::time::interval(std::time::Duration::from_secs(1));\n    loop {\n        interval.tick().await;\n        check();\n    }\n}\n',
     },
   ],
 });
