@@ -12,6 +12,8 @@ import { SourceFile } from './source';
 import { isApplicable, lintAndFix } from './fixer';
 import { LintMessage, LintResult } from './types';
 import { unifiedDiff } from './diff';
+import { cacheFilePath, LintCache } from './cache';
+import { stdinDiscovery } from './stdin';
 import { allRules } from '../rules';
 
 export interface RunOptions {
@@ -45,6 +47,12 @@ export interface RunOptions {
   threads?: number;
   /** The rule registry (tests). */
   rules?: RuleRegistry;
+  /** Lint this text (`--stdin`) as the file at `filePath`, instead of discovering files; nothing is written. */
+  stdin?: { text: string | Buffer; filePath: string };
+  /** Reuse the messages of unchanged files from the cache (`--cache`; not with `stdin`). */
+  cache?: boolean;
+  /** The cache file, or a directory for it (`--cache-location`); default `.rustokiocache` in cwd. */
+  cacheLocation?: string;
   /** Called after each file of phase 2. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -104,13 +112,15 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
     cliRules: parseRuleFlags(options.ruleFlags ?? [], rules),
     rules,
   });
-  const discovery = discoverFiles({
+  const discoverOptions = {
     cwd,
     patterns: options.patterns,
     ignore: options.ignore,
     ignorePatterns: options.ignorePatterns,
-    isIgnoredByConfig: (p, isDir) => resolver.isIgnored(p, isDir),
-  });
+    isIgnoredByConfig: (p: string, isDir: boolean) => resolver.isIgnored(p, isDir),
+  };
+  const stdin = options.stdin;
+  const discovery = stdin ? stdinDiscovery(stdin.filePath, discoverOptions) : discoverFiles(discoverOptions);
   internalErrors.push(...discovery.errors);
   for (const ig of discovery.ignored) results.push(ignoredResult(ig));
   stats.discoverMs = now() - t0;
@@ -134,15 +144,29 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
     }
     files.push({ filePath, raw, text });
   }
+  if (stdin && discovery.ignored.length === 0) {
+    const filePath = path.resolve(cwd, stdin.filePath);
+    const raw = typeof stdin.text === 'string' ? Buffer.from(stdin.text) : stdin.text;
+    const text = decode(raw);
+    stats.bytes += raw.length;
+    if (typeof text === 'string') files.push({ filePath, raw, text });
+    else results.push(fileMessageResult(filePath, text.problem, 2, true));
+  }
   stats.files = files.length;
   stats.readMs = now() - t;
 
   // Phase 1: the project index over every linted file, and over the rest of
   // their crates, so that linting a few files still sees their callers.
   t = now();
+  const cache = options.cache && !stdin ? LintCache.load(cacheFilePath(cwd, options.cacheLocation), rules) : null;
   const project = new ProjectIndex();
+  if (cache) project.summaryStore = cache;
   const parsed = new Map<string, SourceFile>();
   for (const f of files) {
+    if (cache?.hasSummary(f.filePath, f.text)) {
+      project.update(f.filePath, f.text); // from the cache: parsed in phase 2 only if linted again
+      continue;
+    }
     const source = new SourceFile(f.filePath, f.text);
     parsed.set(f.filePath, source);
     project.updateSource(source);
@@ -158,6 +182,7 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
       }
     },
   );
+  cache?.setProject(project);
   stats.indexMs = now() - t;
 
   // Phase 2: lint (and fix) each file.
@@ -167,6 +192,13 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
     const tl = now();
     const config = resolver.configFor(file.filePath);
     const lintOpts = { config, project, reportUnusedDisableDirectives: options.reportUnusedDisableDirectives, unsafe, rules };
+    const cached = cache?.messages(file.filePath, file.text, lintOpts);
+    if (cached && !(fixing && cached.some((m) => isApplicable(m.fix, unsafe)))) {
+      results.push(makeResult(file.filePath, cached, unsafe, file.text));
+      stats.lintMs += now() - tl;
+      options.onProgress?.(++done, files.length);
+      continue;
+    }
     let run;
     try {
       run = lintAndFix(file.filePath, file.text, lintOpts, fixing, parsed.get(file.filePath));
@@ -177,6 +209,7 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
       continue;
     }
     for (const err of run.lint.errors) internalErrors.push(ruleThrew(err, file.filePath));
+    if (cache && !run.changed && run.lint.errors.length === 0) cache.storeMessages(file.filePath, file.text, lintOpts, run.lint.messages);
     let messages = run.lint.messages;
     let output = run.changed ? run.source.withBOM(run.source.text) : undefined;
     stats.lintMs += now() - tl;
@@ -186,7 +219,7 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
       const name = rel.startsWith('..') || path.isAbsolute(rel) ? file.filePath : rel;
       diff += unifiedDiff(file.text, output, `a/${name}`, `b/${name}`);
     }
-    if (output !== undefined && options.fix) {
+    if (output !== undefined && options.fix && !stdin) {
       const tw = now();
       const failure = writeFixed(file.filePath, file.raw, output);
       stats.writeMs += now() - tw;
@@ -200,6 +233,9 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
     results.push(makeResult(file.filePath, messages, unsafe, file.text, output));
     options.onProgress?.(++done, files.length);
   }
+
+  const cacheFailure = cache?.save();
+  if (cacheFailure) internalErrors.push(`Cannot write the cache ${cache!.location}: ${cacheFailure}`);
 
   if (options.quiet) for (const r of results) filterQuiet(r);
   results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
