@@ -12,19 +12,23 @@ import { ConfigError, ConfigResolver, configFileInDir, parseRuleFlags, toConfigO
 import { runLint, RunOptions } from './run';
 import { formatterNames, loadFormatter, RuleInfo } from './formatters';
 import { allRules } from '../rules';
+import { readStdin } from './stdin';
 
 export interface CliIO {
-  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Where `--stdin` reads; default process.stdin. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 class UsageError extends Error {}
 
 /** Progress is shown on a terminal for runs with at least this many files. */
 const PROGRESS_MIN_FILES = 50;
-const NOT_IMPLEMENTED = ['lsp', 'cache', 'cache-location', 'stdin', 'stdin-filename'] as const;
+/** The file name `--stdin` lints as when `--stdin-filename` is not given. */
+const STDIN_DEFAULT_NAME = 'stdin.rs';
 
 export function packageRoot(): string {
   let dir = __dirname;
@@ -66,11 +70,12 @@ function buildParser(args: string[]) {
     .option('color', { type: 'boolean', describe: 'Force colours on (--no-color: off)' })
     .option('threads', { type: 'number', describe: 'Worker threads for linting (accepted; parallel linting is not implemented yet)' })
     .option('stats', { type: 'boolean', describe: 'Print timing per phase to stderr' })
-    .option('cache', { type: 'boolean', describe: 'Only lint changed files (not implemented yet)' })
-    .option('cache-location', { type: 'string', describe: 'Where the cache lives (not implemented yet)' })
-    .option('stdin', { type: 'boolean', describe: 'Lint text from stdin (not implemented yet)' })
-    .option('stdin-filename', { type: 'string', describe: 'The file name of the text on stdin (not implemented yet)' })
-    .option('lsp', { type: 'boolean', describe: 'Run the language server (not implemented yet)' })
+    .option('cache', { type: 'boolean', describe: 'Only lint files that changed since the last cached run' })
+    .option('cache-location', { type: 'string', describe: 'The cache file, or a directory for it (default: .rustokiocache)' })
+    .option('stdin', { type: 'boolean', describe: `Lint text from stdin; with --fix, print the fixed text to stdout and the report to stderr` })
+    .option('stdin-filename', { type: 'string', describe: `The path of the text on stdin: its config and crate apply (default: ${STDIN_DEFAULT_NAME})` })
+    .option('lsp', { type: 'boolean', describe: 'Run the language server on stdin/stdout' })
+    .option('stdio', { type: 'boolean', hidden: true, describe: 'Accepted with --lsp (what LSP clients pass)' })
     .version(packageVersion())
     .help()
     .alias('help', 'h')
@@ -142,9 +147,18 @@ async function mainUnsafe(args: string[], io: CliIO, err: (s: string) => void): 
     io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
     return 0;
   }
-  for (const flag of NOT_IMPLEMENTED) {
-    if (argv[flag] !== undefined && argv[flag] !== false) throw new UsageError(`--${flag} is not implemented yet`);
+  if (argv.lsp) {
+    // Loaded only here: the editor's server needs the LSP library, the CLI does not.
+    const { startServer } = require('./lsp/server') as typeof import('./lsp/server');
+    return startServer();
   }
+  const stdin = !!argv.stdin;
+  const stdinFilename = last(argv['stdin-filename'] as string | string[] | undefined);
+  if (stdinFilename !== undefined && !stdin) throw new UsageError('--stdin-filename needs --stdin');
+  if (stdinFilename === '') throw new UsageError('--stdin-filename needs a file name');
+  if (stdin && strings(argv.paths).length) throw new UsageError('--stdin cannot be used with paths');
+  const cacheLocation = last(argv['cache-location'] as string | string[] | undefined);
+  if (cacheLocation === '') throw new UsageError('--cache-location needs a path');
 
   const cwd = path.resolve(io.cwd);
   const configFlag = last(argv.config as string | false | (string | false)[] | undefined);
@@ -191,6 +205,7 @@ async function mainUnsafe(args: string[], io: CliIO, err: (s: string) => void): 
   const outputFile = last(argv['output-file'] as string | string[] | undefined);
   if (outputFile === '') throw new UsageError('--output-file needs a file name');
 
+  const stdinText = stdin ? await readStdin(io.stdin ?? process.stdin) : undefined;
   const showProgress = !!io.stderr.isTTY;
   let progressShown = false;
   const options: RunOptions = {
@@ -209,6 +224,9 @@ async function mainUnsafe(args: string[], io: CliIO, err: (s: string) => void): 
     maxWarnings: maxWarnings ?? -1,
     reportUnusedDisableDirectives: !!argv['report-unused-disable-directives'],
     threads,
+    cache: !!argv.cache,
+    cacheLocation,
+    stdin: stdinText ? { text: stdinText, filePath: stdinFilename ?? STDIN_DEFAULT_NAME } : undefined,
     onProgress: showProgress
       ? (done, total) => {
           if (total < PROGRESS_MIN_FILES) return;
@@ -229,6 +247,13 @@ async function mainUnsafe(args: string[], io: CliIO, err: (s: string) => void): 
     const warnings = outcome.results.reduce((n, r) => n + r.warningCount, 0);
     if (errors + warnings > 0) err(`${errors} error(s) and ${warnings} warning(s) would remain after fixing.`);
     if (outputFile) writeOutput(cwd, outputFile, formatter(outcome.results, context));
+  } else if (stdin && fix) {
+    // --stdin --fix: the fixed text (or the text as it came) on stdout, the report on stderr.
+    const fixed = outcome.results.find((r) => r.output !== undefined)?.output;
+    io.stdout.write(fixed ?? stdinText!);
+    const text = formatter(outcome.results, context);
+    if (outputFile) writeOutput(cwd, outputFile, text);
+    else io.stderr.write(text);
   } else {
     const text = formatter(outcome.results, context);
     if (outputFile) writeOutput(cwd, outputFile, text);
