@@ -104,19 +104,18 @@ describe('exit codes and the default report', () => {
     expect(r.stdout).toBe(`src/tick.rs:2:5: error ${noThreadSleep.meta.messages.async} [no-thread-sleep]\n`);
   });
 
-  test('2 for flags that are not implemented yet', () => {
-    const r = cli(crate({}), ['--lsp']);
+  test('2 for --stdin-filename without --stdin and an empty --cache-location', () => {
+    const r = cli(crate({}), ['--stdin-filename', 'x.rs']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rustokio-lint: --lsp is not implemented yet\n/);
-    expect(cli(crate({}), ['--cache']).code).toBe(2);
-    expect(cli(crate({}), ['--stdin', '--stdin-filename', 'x.rs']).code).toBe(2);
+    expect(r.stderr).toMatch(/^rustokio-lint: --stdin-filename needs --stdin\n/);
+    expect(cli(crate({}), ['--cache', '--cache-location', '']).code).toBe(2);
   });
 
   test('2 for conflicting fix modes and a bad --max-warnings', () => {
     expect(cli(crate({}), ['--fix', '--fix-dry-run']).stderr).toMatch(/--fix and --fix-dry-run cannot be used together/);
     expect(cli(crate({}), ['--diff', '--fix']).code).toBe(2);
     expect(cli(crate({}), ['--max-warnings', 'many']).code).toBe(2);
-    expect(cli(crate({}), ['--format', 'xml']).stderr).toMatch(/^rustokio-lint: Unknown format "xml"; available: stylish, json, compact\n/);
+    expect(cli(crate({}), ['--format', 'xml']).stderr).toMatch(/^rustokio-lint: Unknown format "xml"; available: stylish, json, compact, sarif, github, junit\n/);
   });
 });
 
