@@ -3,6 +3,16 @@
  * a rule cannot see from one file. Phase 1 summarises every file of the
  * project (lib/index/summary.ts); the call graph over those summaries answers
  * runtime reachability (lib/index/graph.ts). Rules query this facade.
+ *
+ * Demand-driven mode (`addOnDemand`, `addCratesOnDemand`): files are
+ * registered with their text and summarised only when a question needs
+ * them, found by name before parsing — the callers of a fn (and their
+ * callers) for reachability, the files that name a runtime accessor for its
+ * re-exports and uses — and, for the facts every file asks about (runtime
+ * accessors), the files whose code holds `ACCESSOR_WORDS`. Answers are the
+ * ones summarising every file gives: entries stay in registration order
+ * (the order the graph's first-found caller chains depend on), and a name is
+ * followed into every file whose text holds it.
  */
 import * as path from 'path';
 import { SyntaxNode } from './parser';
@@ -10,10 +20,18 @@ import { SourceFile } from './source';
 import { Resolver } from './resolve';
 import { contextOf, enclosingFunction, isAsyncOwner } from './context';
 import { modulePathOf } from './modules';
-import { FileSummary, fnKey, summarize } from './index/summary';
+import { FileSummary, fnKey, summarize, TOKIO_MAIN } from './index/summary';
 import { CallGraph, qualify } from './index/graph';
 import { crateFiles, crateOf } from './index/crates';
 import type { RuntimeAccessor } from './runtimes';
+import { codeText } from './prefilter';
+
+/**
+ * Words the code of a file holds when its summary may carry runtime
+ * accessors (a runtime type, a runtime built in a static): in demand-driven
+ * mode these files are summarised before the first file is linted.
+ */
+export const ACCESSOR_WORDS = /\b(?:Runtime|Builder|Handle|LocalSet)\b/;
 
 export interface Reachability {
   /** The sync fn holding the call, as users name it (`load_config`, `Type::f`). */
@@ -26,6 +44,17 @@ interface Entry {
   crateId: string;
   summary: FileSummary;
 }
+
+/** A file registered for demand-driven indexing, not summarised yet. */
+interface Pending {
+  filePath: string;
+  crateId: string;
+  /** Undefined until read; null when unreadable (never indexed). */
+  text?: string | null;
+}
+
+/** Identifier-like runs of a text (non-ASCII letters included; Rust's odd whitespace excluded). */
+const WORD = /[A-Za-z0-9_\u00a1-\u200d\u2010-\u2027\u202a-\uffff]+/g;
 
 /** Summaries kept between runs (lib/cache.ts), by file and text. */
 export interface SummaryStore {
@@ -41,6 +70,22 @@ export class ProjectIndex {
   private readonly accessorCache = new Map<string, Map<string, RuntimeAccessor>>();
   /** With --cache: `update` takes the summary of unchanged text from here instead of parsing. */
   summaryStore?: SummaryStore;
+  /** Registration order of every file, summarised or pending: `files` iterates in this order. */
+  private readonly ranks = new Map<string, number>();
+  private nextRank = 0;
+  /** The highest rank in `files`. */
+  private lastRank = -1;
+  private readonly pending = new Map<string, Pending>();
+  private read: ((p: string) => string | null) | null = null;
+  /** Pending files by the words of their text, built on the first question that needs it. */
+  private wordIndex: Map<string, Pending[]> | null = null;
+  /** Since the last change: names whose files are all summarised; fns whose callers all are. */
+  private readonly followedNames = new Set<string>();
+  private readonly followedKeys = new Set<string>();
+  private accessorFilesDone = false;
+  private tokioMainCache: boolean | null = null;
+  /** A parse of a pending file the index may summarise instead of parsing again. */
+  private offered: SourceFile | null = null;
 
   /** An index over in-memory texts (tests, --stdin, the editor's open buffers). */
   static fromTexts(entries: Iterable<{ filePath: string; text: string }>): ProjectIndex {
@@ -97,30 +142,249 @@ export class ProjectIndex {
 
   /** Indexes a file from a summary made earlier (plain data: a cache keeps them). */
   addSummary(filePath: string, summary: FileSummary): void {
-    const crate = crateOf(filePath);
+    this.putSummary(filePath, summary);
+    this.changed();
+  }
+
+  private putSummary(filePath: string, summary: FileSummary): void {
+    const abs = path.resolve(filePath);
+    const crate = crateOf(abs);
     if (crate) this.crateNames.set(crate.name, crate.root);
-    this.files.set(path.resolve(filePath), { crateId: crate ? crate.root : '', summary });
+    const entry = { crateId: crate ? crate.root : '', summary };
+    this.pending.delete(abs);
+    let rank = this.ranks.get(abs);
+    if (rank === undefined) this.ranks.set(abs, (rank = this.nextRank++));
+    if (this.files.has(abs) || this.files.size === 0 || rank > this.lastRank) {
+      this.files.set(abs, entry);
+      if (rank > this.lastRank) this.lastRank = rank;
+    } else {
+      // A file registered before others already summarised: keep registration order.
+      const all = [...this.files.entries(), [abs, entry] as [string, Entry]];
+      all.sort((a, b) => this.ranks.get(a[0])! - this.ranks.get(b[0])!);
+      this.files.clear();
+      for (const [k, v] of all) this.files.set(k, v);
+    }
     this.graphCache = null;
   }
 
-  /** Every indexed file (absolute path) with its crate and summary. */
+  /** After a change the index did not make itself, names are followed again. */
+  private changed(): void {
+    this.followedNames.clear();
+    this.followedKeys.clear();
+    this.accessorFilesDone = false;
+    this.tokioMainCache = null;
+  }
+
+  /** Every indexed file (absolute path) with its crate and summary; summarises every pending file first. */
   entries(): IterableIterator<[string, Readonly<Entry>]> {
+    this.ensureAll();
     return this.files.entries();
   }
 
   remove(filePath: string): void {
-    this.files.delete(path.resolve(filePath));
+    const abs = path.resolve(filePath);
+    this.files.delete(abs);
+    this.pending.delete(abs);
+    this.ranks.delete(abs);
+    this.wordIndex = null;
     this.graphCache = null;
+    this.changed();
   }
 
+  /** Files in the index, summarised or registered on demand. */
   get size(): number {
+    return this.files.size + this.pending.size;
+  }
+
+  /** Files summarised so far. */
+  get summarisedSize(): number {
     return this.files.size;
   }
 
   /** Whether any file of the project has a `#[tokio::main]` fn. */
   get hasTokioMain(): boolean {
-    for (const f of this.files.values()) if (f.summary.hasTokioMain) return true;
-    return false;
+    if (this.tokioMainCache !== null) return this.tokioMainCache;
+    let found = false;
+    for (const f of this.files.values()) if (f.summary.hasTokioMain) found = true;
+    if (!found) for (const p of this.pending.values()) if (TOKIO_MAIN.test(this.textOf(p) ?? '')) found = true;
+    return (this.tokioMainCache = found);
+  }
+
+  /**
+   * Demand-driven indexing: registers files (in this order, after those
+   * already known) to be summarised only when a question needs them. A text
+   * not given is read with `read` when needed; null means unreadable.
+   */
+  addOnDemand(files: Iterable<{ filePath: string; text?: string | null }>, read?: (p: string) => string | null): void {
+    if (read) this.read = read;
+    for (const f of files) {
+      const abs = path.resolve(f.filePath);
+      if (this.files.has(abs) || this.pending.has(abs)) continue;
+      const crate = crateOf(abs);
+      if (crate) this.crateNames.set(crate.name, crate.root);
+      this.ranks.set(abs, this.nextRank++);
+      this.pending.set(abs, { filePath: abs, crateId: crate ? crate.root : '', text: f.text });
+    }
+    this.wordIndex = null;
+    this.changed();
+  }
+
+  /** `addCratesOf`, on demand: the rest of the crates of these files, registered in the same order. */
+  addCratesOnDemand(filePaths: string[], read: (p: string) => string | null): void {
+    const roots = new Set<string>();
+    const files: { filePath: string }[] = [];
+    for (const p of filePaths) {
+      const crate = crateOf(p);
+      if (!crate || roots.has(crate.root)) continue;
+      roots.add(crate.root);
+      for (const f of crateFiles(crate)) files.push({ filePath: f });
+    }
+    this.addOnDemand(files, read);
+  }
+
+  /** Pending files whose code (comments and strings aside) matches `re`, in registration order. */
+  pendingMatching(re: RegExp): string[] {
+    const out: string[] = [];
+    for (const p of this.pending.values()) {
+      const text = this.textOf(p);
+      if (text === null || !re.test(text)) continue;
+      const code = codeText(text);
+      if (code === null || re.test(code)) out.push(p.filePath);
+    }
+    return out;
+  }
+
+  /** Summarises every pending file (what a question about every file needs). */
+  ensureAll(): void {
+    this.summarizePending([...this.pending.values()]);
+  }
+
+  /**
+   * A parse of a file's text (as registered) that the index may summarise
+   * instead of parsing it again; null withdraws it.
+   */
+  offer(source: SourceFile | null): void {
+    this.offered = source;
+  }
+
+  private textOf(p: Pending): string | null {
+    if (p.text === undefined) {
+      try {
+        p.text = this.read ? this.read(p.filePath) : null;
+      } catch {
+        p.text = null;
+      }
+    }
+    return p.text;
+  }
+
+  private summarizePending(list: Pending[]): void {
+    for (const p of list) {
+      if (!this.pending.has(p.filePath)) continue;
+      const text = this.textOf(p);
+      if (text === null) {
+        this.pending.delete(p.filePath);
+        continue;
+      }
+      const stored = this.summaryStore?.get(p.filePath, text);
+      if (stored) {
+        this.putSummary(p.filePath, stored);
+        continue;
+      }
+      const o = this.offered;
+      const source = o && path.resolve(o.filePath) === p.filePath && o.withBOM(o.text) === text ? o : new SourceFile(p.filePath, text);
+      const summary = summarize(source, new Resolver(modulePathOf(source.filePath)));
+      this.putSummary(p.filePath, summary);
+      this.summaryStore?.set(p.filePath, text, summary);
+    }
+  }
+
+  /** Pending files whose text holds one of these words. */
+  private pendingNaming(names: Iterable<string>): Pending[] {
+    if (this.pending.size === 0) return [];
+    if (!this.wordIndex) {
+      this.wordIndex = new Map();
+      for (const p of this.pending.values()) {
+        const text = this.textOf(p);
+        if (text === null) continue;
+        for (const w of new Set(text.match(WORD) ?? [])) {
+          const list = this.wordIndex.get(w);
+          if (list) list.push(p);
+          else this.wordIndex.set(w, [p]);
+        }
+      }
+    }
+    const out = new Set<Pending>();
+    for (const n of names) for (const p of this.wordIndex.get(n) ?? []) if (this.pending.has(p.filePath)) out.add(p);
+    return [...out].sort((a, b) => this.ranks.get(a.filePath)! - this.ranks.get(b.filePath)!);
+  }
+
+  /**
+   * Summarises every pending file that names one of `names`, and follows
+   * their re-exports (`pub use a::f as g` makes `g` a name too): afterwards
+   * every file that may refer to them is in the index.
+   */
+  private followNames(names: Iterable<string>): void {
+    if (this.pending.size === 0) return;
+    let frontier = [...new Set(names)].filter((n) => !this.followedNames.has(n));
+    while (frontier.length) {
+      for (const n of frontier) this.followedNames.add(n);
+      this.summarizePending(this.pendingNaming(frontier));
+      const wanted = new Set(frontier);
+      const next = new Set<string>();
+      for (const { summary } of this.files.values()) {
+        for (const [from, to] of summary.aliases) if (wanted.has(lastSegment(to))) next.add(lastSegment(from));
+      }
+      frontier = [...next].filter((n) => !this.followedNames.has(n));
+    }
+  }
+
+  /**
+   * Makes the index hold every fn from which the fn `key` (named `name`) can
+   * be reached, as a full index would: the files naming it, then the sync
+   * fns whose calls land on it (by the graph's own resolution), their files'
+   * neighbours by name, and so on up to the async callers.
+   */
+  private followCallers(key: string, name: string): void {
+    if (this.pending.size === 0 || this.followedKeys.has(key)) return;
+    this.followNames([name]);
+    let frontier = [key];
+    while (frontier.length) {
+      for (const k of frontier) this.followedKeys.add(k);
+      const wanted = new Set(frontier);
+      const graph = this.graph;
+      const callers: string[] = [];
+      const names: string[] = [];
+      for (const { crateId, summary } of this.files.values()) {
+        for (const fn of summary.fns) {
+          if (fn.async) continue;
+          const q = qualify(crateId, fn.key);
+          if (this.followedKeys.has(q) || callers.includes(q)) continue;
+          if (fn.calls.some((c) => !c.async && graph.targets(crateId, c).some((t) => wanted.has(t)))) {
+            callers.push(q);
+            names.push(fn.name);
+          }
+        }
+      }
+      this.followNames(names);
+      frontier = callers;
+    }
+  }
+
+  /** The files that may define runtime accessors, and the files that re-export or use them. */
+  private ensureAccessorFiles(): void {
+    if (this.accessorFilesDone) return;
+    this.accessorFilesDone = true;
+    if (this.pending.size === 0) return;
+    const defining = new Set(this.pendingMatching(ACCESSOR_WORDS));
+    this.summarizePending([...this.pending.values()].filter((p) => defining.has(p.filePath)));
+    const names: string[] = [];
+    for (const { summary } of this.files.values()) for (const a of summary.runtimeAccessors ?? []) names.push(a.name);
+    this.followNames(names);
+  }
+
+  private crateIdOf(abs: string): string | undefined {
+    return this.files.get(abs)?.crateId ?? this.pending.get(abs)?.crateId;
   }
 
   private get graph(): CallGraph {
@@ -144,7 +408,8 @@ export class ProjectIndex {
    * workspace's other crates.
    */
   runtimeAccessors(filePath: string): ReadonlyMap<string, RuntimeAccessor> {
-    const crateId = this.files.get(path.resolve(filePath))?.crateId ?? '';
+    this.ensureAccessorFiles();
+    const crateId = this.crateIdOf(path.resolve(filePath)) ?? '';
     const graph = this.graph;
     const cached = this.accessorCache.get(crateId);
     if (cached) return cached;
@@ -179,8 +444,10 @@ export class ProjectIndex {
    * the accessor and method calls on the static, through re-exports.
    */
   runtimeAccessorUsesElsewhere(filePath: string, accessorPath: string): number {
+    this.ensureAccessorFiles();
+    this.followNames([lastSegment(accessorPath)]);
     const abs = path.resolve(filePath);
-    const crateId = this.files.get(abs)?.crateId ?? '';
+    const crateId = this.crateIdOf(abs) ?? '';
     const target = this.graph.resolveAlias(this.graph.qualifyPath(crateId, accessorPath) ?? qualify(crateId, accessorPath));
     let count = 0;
     for (const [file, e] of this.files) {
@@ -202,13 +469,19 @@ export class ProjectIndex {
     const owner = contextOf(node).owner;
     if (owner && owner.id !== fn.id) return null;
     const name = fn.childForFieldName('name')?.text;
-    const entry = this.files.get(path.resolve(filePath));
-    if (!name || !entry) return null;
-    const key = qualify(entry.crateId, fnKey(new Resolver(modulePathOf(filePath)), fn, name));
+    const crateId = this.crateIdOf(path.resolve(filePath));
+    if (!name || crateId === undefined) return null;
+    const key = qualify(crateId, fnKey(new Resolver(modulePathOf(filePath)), fn, name));
+    this.followCallers(key, name);
     const chain = this.graph.chain(key);
     if (!chain) return null;
     const k = key.slice(key.indexOf('|') + 1).split('::');
     const prev = k[k.length - 2];
     return { fn: prev && /^[A-Z]/.test(prev) ? `${prev}::${name}` : name, chain };
   }
+}
+
+function lastSegment(p: string): string {
+  const i = p.lastIndexOf('::');
+  return i < 0 ? p : p.slice(i + 2);
 }

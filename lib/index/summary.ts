@@ -50,7 +50,7 @@ export interface FileSummary {
   staticRefs: string[];
 }
 
-const TOKIO_MAIN = /#\s*\[\s*(?:::)?tokio\s*::\s*main\b/;
+export const TOKIO_MAIN = /#\s*\[\s*(?:::)?tokio\s*::\s*main\b/;
 /** A closure passed to one of these runs on another thread, not in the caller. */
 const THREAD_RUNNERS = /(?:^|::|\.)(?:spawn|spawn_blocking|spawn_unchecked|scope)$/;
 /** Subtrees that hold no fn and no call worth indexing. */

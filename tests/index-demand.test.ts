@@ -1,0 +1,203 @@
+/**
+ * The demand-driven project index (files summarised only when a question
+ * needs them, found by name) answers what the full index (every file
+ * summarised) answers: the same diagnostics, chains and fixes, on the
+ * fixture crates, on real crates, and on generated projects built to stress
+ * re-exports, method resolution, name clashes and caller-chain order.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ProjectIndex } from '../lib/project';
+import { lintAndFix } from '../lib/fixer';
+import { crateFiles, crateOf } from '../lib/index/crates';
+import { recommendedConfig } from './helpers';
+
+const crates = path.join(__dirname, 'fixtures', 'crates');
+const registry = '/usr/share/cargo/registry';
+const read = (p: string): string | null => {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch {
+    return null;
+  }
+};
+
+type Files = { filePath: string; text: string }[];
+
+function outcome(project: ProjectIndex, f: { filePath: string; text: string }, fix: boolean) {
+  const run = lintAndFix(f.filePath, f.text, { config: recommendedConfig(), project, unsafe: true }, fix);
+  const messages = run.lint.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}${m.fix ? ` [${m.fix.applicability}]` : ''}`);
+  return fix ? { messages, output: run.source.text } : { messages };
+}
+
+function onDemand(files: Files): ProjectIndex {
+  const project = new ProjectIndex();
+  project.addOnDemand(files);
+  return project;
+}
+
+/** Lints `linted` with a full index over `all` and with a demand-driven one; returns both. */
+function both(all: Files, linted: Files, fix: boolean) {
+  const full = new ProjectIndex();
+  for (const f of all) full.update(f.filePath, f.text);
+  const lazy = onDemand(all);
+  return {
+    full: linted.map((f) => outcome(full, f, fix)),
+    lazy: linted.map((f) => outcome(lazy, f, fix)),
+    summarised: lazy.summarisedSize,
+  };
+}
+
+function crateTexts(dir: string): Files {
+  return crateFiles(crateOf(path.join(dir, 'Cargo.toml'))!).map((filePath) => ({ filePath, text: read(filePath)! }));
+}
+
+describe('demand-driven index = full index', () => {
+  const fixtureCrates = fs
+    .readdirSync(crates)
+    .map((d) => path.join(crates, d))
+    .filter((d) => fs.existsSync(path.join(d, 'Cargo.toml')) && crateOf(path.join(d, 'Cargo.toml')));
+  fixtureCrates.push(path.join(__dirname, '..', 'examples', 'tokio-app'));
+
+  it.each(fixtureCrates)('fixture crate %s: every file, linted and fixed', (dir) => {
+    const files = crateTexts(dir);
+    for (const fix of [false, true]) {
+      const r = both(files, files, fix);
+      expect(r.lazy).toEqual(r.full);
+    }
+  });
+
+  it.each(fixtureCrates)('fixture crate %s: one file at a time, the rest of the crate on demand', (dir) => {
+    const files = crateTexts(dir);
+    const full = new ProjectIndex();
+    for (const f of files) full.update(f.filePath, f.text);
+    for (const f of files) {
+      const lazy = new ProjectIndex();
+      lazy.addOnDemand([f]);
+      lazy.addCratesOnDemand([f.filePath], read);
+      expect(outcome(lazy, f, false)).toEqual(outcome(full, f, false));
+    }
+  });
+
+  it('the workspace fixture: crates that call each other by crate name', () => {
+    const ws = path.join(crates, 'workspace');
+    const files = [...crateTexts(path.join(ws, 'a')), ...crateTexts(path.join(ws, 'b'))];
+    const r = both(files, files, false);
+    expect(r.lazy).toEqual(r.full);
+    expect(r.full.flatMap((o) => o.messages).length).toBeGreaterThan(0);
+  });
+
+  const real = [
+    { dir: path.join(registry, 'futures-executor-0.3.21'), every: 1 },
+    { dir: path.join(registry, 'futures-util-0.3.21'), every: 6 },
+    { dir: path.join(registry, 'tokio-1.24.2'), every: 10 },
+  ];
+  it.each(real)('real crate $dir (every $every th file linted, the whole crate indexed)', ({ dir, every }) => {
+    const files = crateTexts(dir);
+    const linted = files.filter((_, i) => i % every === 0);
+    const r = both(files, linted, false);
+    expect(r.lazy).toEqual(r.full);
+    // The point of the exercise: far fewer files summarised than the crate has.
+    expect(r.summarised).toBeLessThan(files.length);
+  });
+});
+
+/** mulberry32 */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A small project of modules whose fns call each other every way the index
+ * resolves calls: paths, `use` imports and aliases, `pub use` re-exports
+ * (chains of them), `Self::`, methods (unique and clashing names), fns of the
+ * same name in several modules, async fns and async blocks as roots, and
+ * blocking calls (sleep, block_on) at the bottom.
+ */
+function randomProject(seed: number): Files {
+  const r = prng(seed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const mods = ['a', 'b', 'c', 'd', 'e'].slice(0, 3 + Math.floor(r() * 3));
+  const names = ['load', 'run', 'get', 'step', 'fetch', 'open', 'query'];
+  type Fn = { mod: string; name: string; async: boolean; method: string | null };
+  const fns: Fn[] = [];
+  for (const m of mods) {
+    const n = 2 + Math.floor(r() * 3);
+    for (let i = 0; i < n; i++) {
+      const name = pick(names);
+      if (fns.some((f) => f.mod === m && f.name === name)) continue;
+      fns.push({ mod: m, name, async: r() < 0.25, method: r() < 0.3 ? pick(['Db', 'Pool']) : null });
+    }
+  }
+  const reexports: string[] = [];
+  const body = (self: Fn): string => {
+    const lines: string[] = [];
+    const calls = 1 + Math.floor(r() * 3);
+    for (let i = 0; i < calls; i++) {
+      const t = pick(fns);
+      if (t === self) continue;
+      const form = r();
+      let call: string;
+      if (t.method) call = `x.${t.name}()`;
+      else if (form < 0.3) call = `crate::${t.mod}::${t.name}()`;
+      else if (form < 0.5) call = `super::${t.mod}::${t.name}()`;
+      else if (form < 0.7 && reexports.length) call = `crate::${pick(reexports)}()`;
+      else call = `crate::${t.mod}::${t.name}()`;
+      lines.push(r() < 0.2 ? `    let _f = async { ${call}; };` : `    ${call};`);
+    }
+    if (r() < 0.35) lines.push(pick(['    std::thread::sleep(d);', '    futures::executor::block_on(async {});']));
+    return lines.join('\n');
+  };
+  const files: Files = [];
+  const lib: string[] = mods.map((m) => `pub mod ${m};`);
+  for (let i = 0; i < 3; i++) {
+    const t = pick(fns);
+    if (t.method) continue;
+    const alias = `${t.name}_${i}`;
+    lib.push(`pub use ${t.mod}::${t.name} as ${alias};`);
+    reexports.push(alias);
+  }
+  if (reexports.length && r() < 0.5) {
+    lib.push(`pub use self::${reexports[0]} as again;`);
+    reexports.push('again');
+  }
+  for (const m of mods) {
+    const out: string[] = [];
+    if (r() < 0.3) out.push(`use crate::${pick(mods)}::${pick(names)} as imported;`);
+    const mine = fns.filter((f) => f.mod === m);
+    const free = mine.filter((f) => !f.method);
+    const methods = mine.filter((f) => f.method);
+    for (const f of free) out.push(`pub ${f.async ? 'async ' : ''}fn ${f.name}() {\n${body(f)}\n}`);
+    for (const type of ['Db', 'Pool']) {
+      const ms = methods.filter((f) => f.method === type);
+      if (!ms.length) continue;
+      out.push(`pub struct ${type};\nimpl ${type} {\n${ms.map((f) => `    pub ${f.async ? 'async ' : ''}fn ${f.name}(&self) {\n${body(f)}\n        Self::helper();\n    }`).join('\n')}\n    fn helper() {}\n}`);
+    }
+    if (r() < 0.2) out.push(`#[cfg(unix)]\npub fn ${pick(names)}() { std::thread::sleep(d); }`);
+    files.push({ filePath: `src/${m}.rs`, text: `${out.join('\n\n')}\n` });
+  }
+  if (r() < 0.5) lib.push(`pub async fn serve() {\n${body(fns[0])}\n}`);
+  files.unshift({ filePath: 'src/lib.rs', text: `${lib.join('\n')}\n` });
+  return files;
+}
+
+describe('demand-driven index = full index on generated projects', () => {
+  it('300 projects: every file of each', () => {
+    let reached = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const files = randomProject(seed);
+      const r = both(files, files, false);
+      expect({ seed, out: r.lazy }).toEqual({ seed, out: r.full });
+      reached += r.full.flatMap((o) => o.messages).filter((m) => m.includes('which async code calls')).length;
+    }
+    // The generator does build projects where reachability matters.
+    expect(reached).toBeGreaterThan(50);
+  });
+});
