@@ -88,13 +88,13 @@ export default createRule<Options>({
       'source_file:exit'() {
         const allowed = allowedPlace(source, context.resolver, context.options.allowIn ?? []);
         const facts = new RuntimeFacts(source, context.resolver, allowed, context.project.runtimeAccessors?.(source.filePath));
+        const applicability = (node: SyntaxNode): Applicability =>
+          context.contextOf(node).kind === 'async' || context.ambientRuntime ? 'safe' : 'unsafe';
         for (const c of facts.constructions) {
-          if (!c.allowed) context.report({ range: c.range, messageId: 'construction' });
+          if (!c.allowed) context.report({ range: c.range, messageId: 'construction', fix: localRuntimeFix(context, facts, c.node, applicability) });
         }
         const shared = [...facts.items.values()].filter((i) => i.shared);
         if (shared.length === 0) return;
-        const applicability = (node: SyntaxNode): Applicability =>
-          context.contextOf(node).kind === 'async' || context.ambientRuntime ? 'safe' : 'unsafe';
 
         // Runtime methods called on a value that comes from a shared runtime.
         for (const call of source.root.descendantsOfType('call_expression')) {
@@ -169,6 +169,49 @@ export default createRule<Options>({
     };
   },
 });
+
+/** Node types a runtime value passes through on its way from its construction to a `let`. */
+const VALUE_CHAIN = new Set([
+  'call_expression', 'field_expression', 'try_expression', 'arguments', 'closure_expression', 'parenthesized_expression',
+]);
+
+/**
+ * Seed pattern 4: `let rt = Runtime::new().unwrap();` (or a runtime built on
+ * a joined thread) whose every use is a runtime method the rule rewrites.
+ * The uses go to the running runtime and the binding goes away: the fix
+ * is on the construction.
+ */
+function localRuntimeFix(
+  context: RuleContext<Options>,
+  facts: RuntimeFacts,
+  construction: SyntaxNode,
+  applicability: (node: SyntaxNode) => Applicability,
+): Fix | null {
+  let cur = construction;
+  while (cur.parent && VALUE_CHAIN.has(cur.parent.type)) cur = cur.parent;
+  const decl = cur.parent;
+  if (decl?.type !== 'let_declaration' || !same(decl.childForFieldName('value'), cur) || decl.parent?.type !== 'block') return null;
+  if (decl.childForFieldName('alternative')) return null;
+  const pattern = decl.childForFieldName('pattern');
+  if (pattern?.type !== 'identifier') return null;
+  const shape = facts.shapeOf(cur);
+  if (!isValue(shape) || shape.kind !== 'runtime') return null;
+  const refs = referencesTo({ node: decl, kind: 'let' }, pattern.text);
+  if (refs.length === 0) return null;
+  const removal = removeOwnLine(context.source, decl);
+  if (!removal) return null;
+  const edits: TextEdit[] = [removal];
+  let how: Applicability = 'safe';
+  for (const ref of refs) {
+    const use = methodCallOn(ref);
+    if (!use || !SITE_METHODS.has(use.method)) return null;
+    const site = rewriteSite(context, use.call, use.method, applicability(use.call));
+    if (!site?.fix) return null;
+    edits.push(...site.fix.edits);
+    if (site.fix.applicability === 'unsafe') how = 'unsafe';
+  }
+  return fix(how, edits);
+}
 
 function nameOf(path: string): string {
   const parts = path.split('::');

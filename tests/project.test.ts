@@ -23,6 +23,13 @@ function messagesOf(project: ProjectIndex, file: string) {
 
 const read = (p: string) => fs.readFileSync(p, 'utf8');
 
+describe('ambient runtime', () => {
+  it('comes from a #[tokio::main] attribute, not from a comment that mentions one', () => {
+    expect(ProjectIndex.fromTexts([{ filePath: 'src/main.rs', text: '#[tokio::main]\nasync fn main() {}\n' }]).hasTokioMain).toBe(true);
+    expect(ProjectIndex.fromTexts([{ filePath: 'src/main.rs', text: '// like #[tokio::main]\nfn main() {}\n' }]).hasTokioMain).toBe(false);
+  });
+});
+
 describe('crate discovery', () => {
   it('reads the package name, not a dependency or workspace table', () => {
     expect(packageName('[workspace]\nmembers = ["a"]\n')).toBeNull();

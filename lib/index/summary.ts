@@ -50,7 +50,8 @@ export interface FileSummary {
   staticRefs: string[];
 }
 
-export const TOKIO_MAIN = /#\s*\[\s*(?:::)?tokio\s*::\s*main\b/;
+/** A `#[tokio::main]` attribute at the start of a line (not one a comment mentions). */
+export const TOKIO_MAIN = /^[ \t]*#[ \t]*\[[ \t]*(?:::)?tokio[ \t]*::[ \t]*main\b/m;
 /** A closure passed to one of these runs on another thread, not in the caller. */
 const THREAD_RUNNERS = /(?:^|::|\.)(?:spawn|spawn_blocking|spawn_unchecked|scope)$/;
 /** Subtrees that hold no fn and no call worth indexing. */

@@ -759,6 +759,45 @@ ruleTester(rule, {
         '',
       ].join('\n'),
     },
+    {
+      name: 'seed pattern 4: a runtime built on a joined thread, used only to spawn, gives way to tokio::spawn',
+      code: [
+        'use tokio::runtime::Runtime;',
+        'pub async fn start() {',
+        '    let runtime = std::thread::spawn(|| Runtime::new()).join().unwrap().unwrap();',
+        '    runtime.spawn(work());',
+        '}',
+        'async fn work() {}',
+        '',
+      ].join('\n'),
+      errors: [{ messageId: 'construction', line: 3, column: 41 }],
+      output: ['pub async fn start() {', '    tokio::spawn(work());', '}', 'async fn work() {}', ''].join('\n'),
+    },
+    {
+      name: 'a local runtime whose uses all move to the running runtime, in a sync fn without an ambient runtime: unsafe',
+      code: [
+        'fn start() {',
+        '    let rt = tokio::runtime::Runtime::new().unwrap();',
+        '    rt.spawn(async {});',
+        '    rt.spawn_blocking(|| ());',
+        '}',
+        '',
+      ].join('\n'),
+      errors: [{ messageId: 'construction', line: 2, column: 14 }],
+      unsafeOutput: ['fn start() {', '    tokio::spawn(async {});', '    tokio::task::spawn_blocking(|| ());', '}', ''].join('\n'),
+    },
+    {
+      name: 'a local runtime with a use the rule cannot rewrite keeps its binding',
+      code: [
+        'async fn start() {',
+        '    let rt = tokio::runtime::Runtime::new().unwrap();',
+        '    let _guard = rt.enter();',
+        '    rt.spawn(async {});',
+        '}',
+        '',
+      ].join('\n'),
+      errors: [{ messageId: 'construction', line: 2, column: 14 }],
+    },
   ],
 });
 
