@@ -8,12 +8,12 @@ import * as path from 'path';
 import { ConfigResolver, parseRuleFlags, RuleRegistry } from './config';
 import { discoverFiles, IgnoredFile } from './files';
 import { ProjectIndex } from './project';
-import { SourceFile } from './source';
 import { isApplicable, lintAndFix } from './fixer';
-import { LintMessage, LintResult } from './types';
+import { FileConfig, LintMessage, LintResult } from './types';
 import { unifiedDiff } from './diff';
 import { cacheFilePath, LintCache } from './cache';
 import { stdinDiscovery } from './stdin';
+import { defaultThreads, lintFiles, LintFilesStats } from './lint-files';
 import { allRules } from '../rules';
 
 export interface RunOptions {
@@ -43,7 +43,7 @@ export interface RunOptions {
   /** More warnings than this make the run fail; negative: no limit. */
   maxWarnings?: number;
   reportUnusedDisableDirectives?: boolean;
-  /** Accepted for the coming parallel linter; not used yet. */
+  /** Worker threads for linting (default: the machine's cores; small runs stay on the main thread). */
   threads?: number;
   /** The rule registry (tests). */
   rules?: RuleRegistry;
@@ -66,6 +66,8 @@ export interface RunStats {
   lintMs: number;
   writeMs: number;
   totalMs: number;
+  /** Threads, files linted / skipped by the prefilter / cached, and time per kind of work (lib/lint-files.ts). */
+  engine?: LintFilesStats;
 }
 
 export interface RunOutcome {
@@ -155,65 +157,44 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
   stats.files = files.length;
   stats.readMs = now() - t;
 
-  // Phase 1: the project index over every linted file, and over the rest of
-  // their crates, so that linting a few files still sees their callers.
+  // Phases 1 and 2 (lib/lint-files.ts): the project index, demand-driven over
+  // the linted files and the rest of their crates, and lint (and fix) of each
+  // file an enabled rule's prefilter lets through, on worker threads for
+  // large runs.
   t = now();
   const cache = options.cache && !stdin ? LintCache.load(cacheFilePath(cwd, options.cacheLocation), rules) : null;
-  const project = new ProjectIndex();
-  if (cache) project.summaryStore = cache;
-  const parsed = new Map<string, SourceFile>();
-  for (const f of files) {
-    if (cache?.hasSummary(f.filePath, f.text)) {
-      project.update(f.filePath, f.text); // from the cache: parsed in phase 2 only if linted again
-      continue;
-    }
-    const source = new SourceFile(f.filePath, f.text);
-    parsed.set(f.filePath, source);
-    project.updateSource(source);
-  }
-  project.addCratesOf(
-    files.map((f) => f.filePath),
-    (p) => {
-      try {
-        const text = decode(fs.readFileSync(p));
-        return typeof text === 'string' ? text : null;
-      } catch {
-        return null;
-      }
-    },
-  );
-  cache?.setProject(project);
-  stats.indexMs = now() - t;
+  const lintOptsFor = (config: FileConfig, project: ProjectIndex) => ({
+    config,
+    project,
+    reportUnusedDisableDirectives: options.reportUnusedDisableDirectives,
+    unsafe,
+    rules,
+  });
+  const linted = await lintFiles(files, {
+    rules,
+    threads: rules === allRules ? (options.threads ?? defaultThreads()) : 1,
+    configFor: (p) => resolver.configFor(p),
+    read: readCrateFile,
+    fixing,
+    unsafe,
+    reportUnusedDisableDirectives: !!options.reportUnusedDisableDirectives,
+    cache: cache ?? undefined,
+    onProgress: options.onProgress,
+  });
+  stats.engine = linted.stats;
+  stats.indexMs = linted.stats.indexMs;
+  stats.lintMs = linted.stats.lintMs;
 
-  // Phase 2: lint (and fix) each file.
   let diff = '';
-  let done = 0;
-  for (const file of files) {
-    const tl = now();
-    const config = resolver.configFor(file.filePath);
-    const lintOpts = { config, project, reportUnusedDisableDirectives: options.reportUnusedDisableDirectives, unsafe, rules };
-    const cached = cache?.messages(file.filePath, file.text, lintOpts);
-    if (cached && !(fixing && cached.some((m) => isApplicable(m.fix, unsafe)))) {
-      results.push(makeResult(file.filePath, cached, unsafe, file.text));
-      stats.lintMs += now() - tl;
-      options.onProgress?.(++done, files.length);
-      continue;
+  files.forEach((file, i) => {
+    const outcome = linted.outcomes[i];
+    if (outcome.internalError !== undefined) {
+      internalErrors.push(`Internal error on ${file.filePath}: ${outcome.internalError}`);
+      return;
     }
-    let run;
-    try {
-      run = lintAndFix(file.filePath, file.text, lintOpts, fixing, parsed.get(file.filePath));
-      parsed.delete(file.filePath);
-    } catch (e) {
-      internalErrors.push(`Internal error on ${file.filePath}: ${(e as Error).message ?? String(e)}`);
-      options.onProgress?.(++done, files.length);
-      continue;
-    }
-    for (const err of run.lint.errors) internalErrors.push(ruleThrew(err, file.filePath));
-    if (cache && !run.changed && run.lint.errors.length === 0) cache.storeMessages(file.filePath, file.text, lintOpts, run.lint.messages);
-    let messages = run.lint.messages;
-    let output = run.changed ? run.source.withBOM(run.source.text) : undefined;
-    stats.lintMs += now() - tl;
-
+    for (const err of outcome.errors) internalErrors.push(ruleThrew(err, file.filePath));
+    let messages = outcome.messages;
+    let output = outcome.output;
     if (output !== undefined && options.diff) {
       const rel = path.relative(cwd, file.filePath).split(path.sep).join('/');
       const name = rel.startsWith('..') || path.isAbsolute(rel) ? file.filePath : rel;
@@ -226,13 +207,12 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
       if (failure) {
         internalErrors.push(`Not fixed: ${file.filePath}: ${failure}`);
         // Report what the file that stays on disk has.
-        messages = lintAndFix(file.filePath, file.text, lintOpts, false).lint.messages;
+        messages = lintAndFix(file.filePath, file.text, lintOptsFor(resolver.configFor(file.filePath), linted.project), false).lint.messages;
         output = undefined;
       }
     }
     results.push(makeResult(file.filePath, messages, unsafe, file.text, output));
-    options.onProgress?.(++done, files.length);
-  }
+  });
 
   const cacheFailure = cache?.save();
   if (cacheFailure) internalErrors.push(`Cannot write the cache ${cache!.location}: ${cacheFailure}`);
@@ -300,6 +280,16 @@ export function decode(raw: Buffer): string | { problem: string } {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
   } catch {
     return { problem: 'File is not valid UTF-8; it was not linted.' };
+  }
+}
+
+/** A file of a linted file's crate, for the index: its text, or null when unreadable or not UTF-8. */
+function readCrateFile(p: string): string | null {
+  try {
+    const text = decode(fs.readFileSync(p));
+    return typeof text === 'string' ? text : null;
+  } catch {
+    return null;
   }
 }
 

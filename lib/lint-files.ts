@@ -1,0 +1,445 @@
+/**
+ * Phases 1 and 2 of a run over the files it read (SPEC §6, §12), on the
+ * main thread or on worker threads:
+ *
+ * 1. The project index is demand-driven over the linted files and the rest
+ *    of their crates (lib/project.ts). Only the files whose summaries every
+ *    lint may ask about (those that may define runtime accessors; with a
+ *    cache, every file without a cached summary) are summarised up front, in
+ *    parallel; their parses are kept for phase 2 by the thread that made them.
+ * 2. A file is parsed for the rules only when an enabled rule's prefilter
+ *    matches its code (lib/prefilter.ts); other files are reported clean,
+ *    unparsed. Each thread answers the rest of the index's questions on
+ *    demand (the callers of a fn, found by name before parsing).
+ *
+ * With fixing, files that changed are re-indexed and every file is fixed
+ * again, up to `MAX_ROUNDS` rounds (lib/fix-rounds.ts). Outcomes come back
+ * in the order of the files given; nothing here writes to disk.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { ACCESSOR_WORDS, ProjectIndex, SummaryStore } from './project';
+import { crateFiles, crateOf } from './index/crates';
+import type { FileSummary } from './index/summary';
+import { LintSession, LintTask, LintTaskResult, SessionOptions } from './session';
+import { mayReport } from './prefilter';
+import { isApplicable } from './fixer';
+import { MAX_ROUNDS } from './fix-rounds';
+import type { RuleModule } from './rule';
+import type { FileConfig, LintMessage } from './types';
+
+/**
+ * Below this much text to parse (phase 1 and the files the prefilter lets
+ * through), worker threads cost more to start than they save (measured by
+ * `npm run bench`: a worker is ready in about 0.1 s; a 2-core machine parses
+ * and lints about 1 MB/s per thread).
+ */
+export const PARALLEL_MIN_BYTES = 192 * 1024;
+
+export interface LintFilesOptions extends SessionOptions {
+  rules: ReadonlyMap<string, RuleModule<any>>;
+  /** Worker threads; 1 lints on the main thread. Workers need the built-in rules. */
+  threads: number;
+  configFor(filePath: string): FileConfig;
+  /** Reads a file of a linted file's crate (null: unreadable or not UTF-8). */
+  read(filePath: string): string | null;
+  cache?: LintFilesCache;
+  /** Called as each file's first lint completes. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What `--cache` plugs in (lib/cache.ts). */
+export interface LintFilesCache extends SummaryStore {
+  /** Called once every summary is in the index, before any file is linted. */
+  setProject(project: ProjectIndex): void;
+  messages(filePath: string, text: string, opts: { config: FileConfig; reportUnusedDisableDirectives?: boolean }): LintMessage[] | undefined;
+  storeMessages(filePath: string, text: string, opts: { config: FileConfig; reportUnusedDisableDirectives?: boolean }, messages: LintMessage[]): void;
+}
+
+export interface FileOutcome {
+  messages: LintMessage[];
+  /** The fixed text (BOM kept), when fixing changed the file. */
+  output?: string;
+  /** Rules that threw, as "rule-id: message". */
+  errors: string[];
+  /** Why the file could not be linted at all. */
+  internalError?: string;
+  /** No enabled rule could report in it: not parsed. */
+  skipped?: boolean;
+  /** From the cache. */
+  cached?: boolean;
+}
+
+export interface LintFilesStats {
+  /** Worker threads started (0: all on the main thread). */
+  workers: number;
+  /** Files parsed and linted by the rules / skipped by the prefilter / from the cache. */
+  linted: number;
+  skipped: number;
+  cached: number;
+  /** Files of the index summarised up front / in all (on the main thread; workers summarise more on demand). */
+  indexedUpFront: number;
+  /** Wall milliseconds of phase 1 and of phase 2 (fix rounds included). */
+  indexMs: number;
+  lintMs: number;
+  /** Milliseconds summed over threads: parsing for the rules, rules and fixes, summaries made on demand. */
+  parseCpuMs: number;
+  ruleCpuMs: number;
+  indexCpuMs: number;
+}
+
+export interface LintFilesResult {
+  outcomes: FileOutcome[];
+  /** The main thread's index (for a re-lint after a failed write). */
+  project: ProjectIndex;
+  stats: LintFilesStats;
+}
+
+export type WorkerRequest =
+  | { type: 'init'; universe: { filePath: string; text: string }[]; options: SessionOptions }
+  | { type: 'summarize'; seq: number; files: { filePath: string; text: string }[]; keep: string[] }
+  | { type: 'summaries'; list: [string, FileSummary][] }
+  | { type: 'lint'; seq: number; task: LintTask };
+
+export type WorkerReply =
+  | { type: 'summarized'; seq: number; list: [string, FileSummary][] }
+  | { type: 'linted'; seq: number; result: LintTaskResult }
+  | { type: 'failed'; seq: number; message: string };
+
+/** The default number of threads: the machine's cores. */
+export function defaultThreads(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+export async function lintFiles(input: { filePath: string; text: string }[], o: LintFilesOptions): Promise<LintFilesResult> {
+  const files = input.map((f) => ({ filePath: path.resolve(f.filePath), text: f.text }));
+  const stats: LintFilesStats = {
+    workers: 0, linted: 0, skipped: 0, cached: 0, indexedUpFront: 0, indexMs: 0, lintMs: 0, parseCpuMs: 0, ruleCpuMs: 0, indexCpuMs: 0,
+  };
+  let t = now();
+
+  // The index: the linted files, then the rest of their crates.
+  const project = new ProjectIndex();
+  if (o.cache) project.summaryStore = o.cache;
+  const universe = [...files];
+  const known = new Set(files.map((f) => f.filePath));
+  for (const p of restOfCrates(files.map((f) => f.filePath))) {
+    if (known.has(p)) continue;
+    known.add(p);
+    const text = o.read(p);
+    if (text !== null) universe.push({ filePath: p, text });
+  }
+  project.addOnDemand(universe);
+  const textOf = new Map(universe.map((f) => [f.filePath, f.text]));
+
+  const configs = files.map((f) => o.configFor(f.filePath));
+  const enabled = configs.map((c) => enabledRules(c, o.rules));
+  const linted = new Set(files.map((f) => f.filePath));
+  const upFront = o.cache
+    ? universe.filter((f) => !o.cache!.get(f.filePath, f.text)).map((f) => f.filePath)
+    : project.pendingMatching(ACCESSOR_WORDS);
+  // How much parsing the run holds, to decide on workers (the prefilter without the index).
+  let bytes = 0;
+  for (const p of upFront) bytes += textOf.get(p)!.length;
+  files.forEach((f, i) => {
+    if (mayReport(enabled[i], f, o.reportUnusedDisableDirectives)) bytes += f.text.length;
+  });
+  const workers =
+    o.threads > 1 && bytes >= PARALLEL_MIN_BYTES ? Math.min(o.threads, Math.max(2, Math.floor(bytes / PARALLEL_MIN_BYTES))) : 0;
+  const pool = new Pool(workers, universe, o, project);
+  stats.workers = workers;
+  const owner = new Map<string, number>();
+
+  try {
+    // Phase 1.
+    const phase1 = upFront.map((p) => ({ filePath: p, text: textOf.get(p)! }));
+    const summaries = await pool.summarize(phase1, linted, owner);
+    for (const [filePath, summary] of summaries) {
+      project.addSummary(filePath, summary);
+      o.cache?.set(filePath, textOf.get(filePath)!, summary);
+    }
+    pool.broadcast(summaries, owner);
+    stats.indexedUpFront = summaries.length;
+    o.cache?.setProject(project);
+    stats.indexMs = now() - t;
+    t = now();
+
+    // Phase 2.
+    const outcomes: FileOutcome[] = files.map(() => ({ messages: [], errors: [] }));
+    const current = files.map((f) => f.text);
+    const summaryOf: (FileSummary | undefined)[] = [];
+    let done = 0;
+    const progress = () => o.onProgress?.(++done, files.length);
+    const tasks: LintTask[] = [];
+    files.forEach((f, i) => {
+      const config = configs[i];
+      if (!mayReport(enabled[i], { ...f, project }, o.reportUnusedDisableDirectives)) {
+        outcomes[i].skipped = true;
+        stats.skipped++;
+        progress();
+        return;
+      }
+      const cached = o.cache?.messages(f.filePath, f.text, { config, reportUnusedDisableDirectives: o.reportUnusedDisableDirectives });
+      if (cached && !(o.fixing && cached.some((m) => isApplicable(m.fix, o.unsafe)))) {
+        outcomes[i] = { messages: cached, errors: [], cached: true };
+        stats.cached++;
+        progress();
+        return;
+      }
+      tasks.push({ id: i, filePath: f.filePath, text: f.text, config });
+    });
+    stats.linted = tasks.length;
+    const account = (r: LintTaskResult) => {
+      stats.parseCpuMs += r.parseMs;
+      stats.ruleCpuMs += r.lintMs;
+      stats.indexCpuMs += r.indexMs;
+    };
+    let changed: number[] = [];
+    await pool.lint(tasks, owner, (r) => {
+      account(r);
+      const f = files[r.id];
+      outcomes[r.id] = { messages: r.messages, errors: r.errors };
+      if (r.internalError !== undefined) outcomes[r.id].internalError = r.internalError;
+      if (r.output !== undefined) {
+        outcomes[r.id].output = r.output;
+        current[r.id] = r.output;
+        summaryOf[r.id] = r.summary;
+        changed.push(r.id);
+      } else if (o.cache && r.errors.length === 0 && r.internalError === undefined) {
+        o.cache.storeMessages(f.filePath, f.text, { config: configs[r.id], reportUnusedDisableDirectives: o.reportUnusedDisableDirectives }, r.messages);
+      }
+      progress();
+    });
+
+    // Fixing across files: re-index what changed, fix every file again.
+    for (let round = 1; round < MAX_ROUNDS && changed.length; round++) {
+      const updates: [string, FileSummary][] = changed.filter((i) => summaryOf[i]).map((i) => [files[i].filePath, summaryOf[i]!]);
+      for (const [filePath, summary] of updates) project.addSummary(filePath, summary);
+      pool.broadcast(updates, new Map());
+      const again: LintTask[] = [];
+      files.forEach((f, i) => {
+        if (outcomes[i].internalError !== undefined || outcomes[i].cached) return;
+        if (outcomes[i].skipped && !mayReport(enabled[i], { filePath: f.filePath, text: current[i], project }, o.reportUnusedDisableDirectives)) return;
+        again.push({ id: i, filePath: f.filePath, text: current[i], config: configs[i] });
+      });
+      const next: number[] = [];
+      await pool.lint(again, owner, (r) => {
+        account(r);
+        if (r.output === undefined || r.internalError !== undefined) return;
+        outcomes[r.id] = { messages: r.messages, errors: r.errors, output: r.output };
+        current[r.id] = r.output;
+        summaryOf[r.id] = r.summary;
+        next.push(r.id);
+      });
+      changed = next;
+    }
+    stats.lintMs = now() - t;
+    return { outcomes, project, stats };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The rules a config enables. */
+function enabledRules(config: FileConfig, rules: ReadonlyMap<string, RuleModule<any>>): RuleModule<any>[] {
+  const out: RuleModule<any>[] = [];
+  for (const [id, setting] of Object.entries(config.rules)) {
+    const rule = rules.get(id);
+    if (rule && setting.severity !== 0) out.push(rule);
+  }
+  return out;
+}
+
+/** Every `.rs` file of the crates of these files, crate by crate (the order a full index adds them in). */
+function restOfCrates(filePaths: string[]): string[] {
+  const roots = new Set<string>();
+  const out: string[] = [];
+  for (const p of filePaths) {
+    const crate = crateOf(p);
+    if (!crate || roots.has(crate.root)) continue;
+    roots.add(crate.root);
+    out.push(...crateFiles(crate));
+  }
+  return out;
+}
+
+/** Chunks of about this many bytes go to a thread at a time in phase 1. */
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The threads of a run: worker threads, or (size 0) the main thread alone
+ * with a session over the run's own index. Work goes to the thread that
+ * holds a file's parse; other work to whichever thread is free.
+ */
+class Pool {
+  private readonly workers: Worker[] = [];
+  /** The main thread's session: all the work without workers, else what dead workers left. */
+  private localSession: LintSession | null = null;
+  private readonly waiting = new Map<number, (reply: WorkerReply) => void>();
+  private readonly ownerOf = new Map<number, number>();
+  private readonly dead = new Map<number, string>();
+  private readonly options: SessionOptions;
+  private seq = 0;
+
+  constructor(size: number, universe: { filePath: string; text: string }[], private readonly o: LintFilesOptions, private readonly project: ProjectIndex) {
+    this.options = { fixing: o.fixing, unsafe: o.unsafe, reportUnusedDisableDirectives: o.reportUnusedDisableDirectives };
+    const options = this.options;
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(workerScript());
+      w.on('message', (reply: WorkerReply) => {
+        const resolve = this.waiting.get(reply.seq);
+        this.waiting.delete(reply.seq);
+        resolve?.(reply);
+      });
+      const fail = (why: string) => {
+        if (this.dead.has(i)) return;
+        this.dead.set(i, why);
+        // Whatever this worker still owed fails; the caller falls back to the others.
+        for (const [seq, resolve] of [...this.waiting]) {
+          if (this.ownerOf.get(seq) !== i) continue;
+          this.waiting.delete(seq);
+          resolve({ type: 'failed', seq, message: why });
+        }
+      };
+      w.on('error', (e) => fail(`worker thread failed: ${e instanceof Error ? e.message : String(e)}`));
+      w.on('exit', (code) => fail(`worker thread exited (code ${code})`));
+      w.postMessage({ type: 'init', universe, options } satisfies WorkerRequest);
+      this.workers.push(w);
+    }
+  }
+
+  /** Without workers, the main thread does the work. */
+  private get local(): LintSession | null {
+    return this.workers.length === 0 ? this.main() : null;
+  }
+
+  private main(): LintSession {
+    return (this.localSession ??= new LintSession(this.project, this.options, this.o.rules));
+  }
+
+  private alive(i: number): boolean {
+    return !this.dead.has(i);
+  }
+
+  private request(i: number, make: (seq: number) => WorkerRequest): Promise<WorkerReply> {
+    const seq = this.seq++;
+    if (!this.alive(i)) return Promise.resolve({ type: 'failed', seq, message: this.dead.get(i)! });
+    this.ownerOf.set(seq, i);
+    return new Promise((resolve) => {
+      this.waiting.set(seq, (r) => {
+        this.ownerOf.delete(seq);
+        resolve(r);
+      });
+      this.workers[i].postMessage(make(seq));
+    });
+  }
+
+  /** Phase 1: summaries of these files; a linted file's parse stays with the thread that made it (`owner`). */
+  async summarize(
+    files: { filePath: string; text: string }[],
+    linted: ReadonlySet<string>,
+    owner: Map<string, number>,
+  ): Promise<[string, FileSummary][]> {
+    if (files.length === 0) return [];
+    if (this.local) return this.local.summarize(files, linted);
+    const chunks: { filePath: string; text: string }[][] = [];
+    let chunk: { filePath: string; text: string }[] = [];
+    let size = 0;
+    for (const f of files) {
+      chunk.push(f);
+      size += f.text.length;
+      if (size >= CHUNK_BYTES) {
+        chunks.push(chunk);
+        chunk = [];
+        size = 0;
+      }
+    }
+    if (chunk.length) chunks.push(chunk);
+    const out = new Map<string, FileSummary>();
+    let next = 0;
+    const run = async (i: number): Promise<void> => {
+      while (next < chunks.length && this.alive(i)) {
+        const c = chunks[next++];
+        const keep = c.filter((f) => linted.has(f.filePath)).map((f) => f.filePath);
+        const reply = await this.request(i, (seq) => ({ type: 'summarize', seq, files: c, keep }));
+        if (reply.type === 'summarized') {
+          for (const [p, s] of reply.list) out.set(p, s);
+          for (const p of keep) owner.set(p, i);
+        } else {
+          // Summarise here what a dead worker could not.
+          for (const [p, s] of this.main().summarize(c, new Set())) out.set(p, s);
+        }
+      }
+    };
+    await Promise.all(this.workers.map((_, i) => run(i)));
+    return files.filter((f) => out.has(f.filePath)).map((f) => [f.filePath, out.get(f.filePath)!]);
+  }
+
+  /** Summaries for every thread's index but the one that made them (owner) — all, without an owner. */
+  broadcast(list: [string, FileSummary][], owner: ReadonlyMap<string, number>): void {
+    if (this.local || list.length === 0) {
+      return;
+    }
+    this.workers.forEach((w, i) => {
+      if (!this.alive(i)) return;
+      const theirs = list.filter(([p]) => owner.get(p) !== i);
+      if (theirs.length) w.postMessage({ type: 'summaries', list: theirs } satisfies WorkerRequest);
+    });
+  }
+
+  /** Phase 2: lints the tasks, a file's task on the thread holding its parse when there is one. */
+  async lint(tasks: LintTask[], owner: Map<string, number>, onResult: (r: LintTaskResult) => void): Promise<void> {
+    if (this.local) {
+      for (const task of tasks) onResult(this.local.lint(task));
+      return;
+    }
+    const own: LintTask[][] = this.workers.map(() => []);
+    const shared: LintTask[] = [];
+    for (const task of tasks) {
+      const i = owner.get(task.filePath);
+      if (i !== undefined && this.alive(i)) own[i].push(task);
+      else shared.push(task);
+    }
+    // Larger files first: the last task of a thread should be a short one.
+    shared.sort((a, b) => b.text.length - a.text.length);
+    const run = async (i: number): Promise<void> => {
+      for (;;) {
+        if (!this.alive(i)) break;
+        const task = own[i].shift() ?? shared.shift();
+        if (!task) break;
+        const reply = await this.request(i, (seq) => ({ type: 'lint', seq, task }));
+        if (reply.type === 'linted') {
+          owner.set(task.filePath, i);
+          onResult(reply.result);
+        } else if (reply.type === 'failed') {
+          // The task that was running when the worker failed is not tried again.
+          owner.delete(task.filePath);
+          onResult({ id: task.id, messages: [], errors: [], passes: 0, internalError: reply.message, parseMs: 0, lintMs: 0, indexMs: 0 });
+        }
+      }
+      // A dead worker's own tasks go to the others.
+      if (!this.alive(i)) shared.push(...own[i].splice(0));
+    };
+    await Promise.all(this.workers.map((_, i) => run(i)));
+    // What no worker was left to do: the main thread does it.
+    for (const task of shared.splice(0)) {
+      owner.delete(task.filePath);
+      onResult(this.main().lint(task));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** The compiled worker script (tests run the TypeScript sources: the build is in dist/). */
+function workerScript(): string {
+  if (__filename.endsWith('.ts')) return path.join(__dirname, '..', 'dist', 'lib', 'worker.js');
+  return path.join(__dirname, 'worker.js');
+}
+
+function now(): number {
+  return performance.now();
+}

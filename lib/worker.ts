@@ -1,0 +1,41 @@
+/**
+ * A worker thread of a lint run (lib/lint-files.ts): its own parser, rules
+ * and demand-driven project index over the run's files; it summarises
+ * (phase 1) and lints (phase 2) the files the main thread hands it, in the
+ * order the messages arrive.
+ */
+import { parentPort } from 'worker_threads';
+import { ProjectIndex } from './project';
+import { LintSession } from './session';
+import type { WorkerReply, WorkerRequest } from './lint-files';
+
+let session: LintSession | null = null;
+const port = parentPort!;
+
+port.on('message', (req: WorkerRequest) => {
+  let reply: WorkerReply | null = null;
+  try {
+    if (req.type === 'init') {
+      const project = new ProjectIndex();
+      project.addOnDemand(req.universe);
+      session = new LintSession(project, req.options);
+      return;
+    }
+    if (!session) throw new Error('worker used before init');
+    switch (req.type) {
+      case 'summarize':
+        reply = { type: 'summarized', seq: req.seq, list: session.summarize(req.files, new Set(req.keep)) };
+        break;
+      case 'summaries':
+        session.addSummaries(req.list);
+        break;
+      case 'lint':
+        reply = { type: 'linted', seq: req.seq, result: session.lint(req.task) };
+        break;
+      default:
+    }
+  } catch (e) {
+    reply = { type: 'failed', seq: 'seq' in req ? req.seq : -1, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  }
+  if (reply) port.postMessage(reply);
+});
