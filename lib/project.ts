@@ -86,6 +86,8 @@ export class ProjectIndex {
   private tokioMainCache: boolean | null = null;
   /** A parse of a pending file the index may summarise instead of parsing again. */
   private offered: SourceFile | null = null;
+  /** Milliseconds spent summarising files on demand (parses included). */
+  indexMs = 0;
 
   /** An index over in-memory texts (tests, --stdin, the editor's open buffers). */
   static fromTexts(entries: Iterable<{ filePath: string; text: string }>): ProjectIndex {
@@ -279,6 +281,12 @@ export class ProjectIndex {
   }
 
   private summarizePending(list: Pending[]): void {
+    const t = performance.now();
+    this.summarizeEach(list);
+    this.indexMs += performance.now() - t;
+  }
+
+  private summarizeEach(list: Pending[]): void {
     for (const p of list) {
       if (!this.pending.has(p.filePath)) continue;
       const text = this.textOf(p);
