@@ -68,7 +68,7 @@ function buildParser(args: string[]) {
     .option('list-rules', { type: 'boolean', describe: 'List the rules' })
     .option('explain', { type: 'string', describe: "Print a rule's documentation" })
     .option('color', { type: 'boolean', describe: 'Force colours on (--no-color: off)' })
-    .option('threads', { type: 'number', describe: 'Worker threads for linting (accepted; parallel linting is not implemented yet)' })
+    .option('threads', { type: 'number', describe: 'Worker threads for linting (default: the number of cores; small runs use none)' })
     .option('stats', { type: 'boolean', describe: 'Print timing per phase to stderr' })
     .option('cache', { type: 'boolean', describe: 'Only lint files that changed since the last cached run' })
     .option('cache-location', { type: 'string', describe: 'The cache file, or a directory for it (default: .rustokiocache)' })
@@ -270,6 +270,13 @@ async function mainUnsafe(args: string[], io: CliIO, err: (s: string) => void): 
       `stats: ${s.files} files, ${(s.bytes / 1024).toFixed(1)} KiB; discover ${ms(s.discoverMs)}, read ${ms(s.readMs)}, ` +
         `index ${ms(s.indexMs)}, lint ${ms(s.lintMs)}, write ${ms(s.writeMs)}, format ${ms(formatMs)}, total ${ms(s.totalMs + formatMs)}\n`,
     );
+    const e = s.engine;
+    if (e) {
+      io.stderr.write(
+        `stats: ${e.workers} worker thread(s); ${e.linted} file(s) linted, ${e.skipped} skipped by the prefilter, ${e.cached} from the cache, ` +
+          `${e.indexedUpFront} indexed up front; thread time: parse ${ms(e.parseCpuMs)}, rules and fixes ${ms(e.ruleCpuMs)}, index on demand ${ms(e.indexCpuMs)}\n`,
+      );
+    }
   }
   return outcome.exitCode;
 }
