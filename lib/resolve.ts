@@ -4,7 +4,7 @@
  * block-scoped), `crate::`/`self::`/`super::`, and shadowing by local items
  * and bindings. Rules compare canonical paths, never raw text.
  */
-import { SyntaxNode } from './parser';
+import { SyntaxNode, Tree } from './parser';
 import { KNOWN_PATHS } from './paths';
 
 type Binding =
@@ -24,8 +24,26 @@ const ITEM_TYPES = new Set([
   'trait_item', 'const_item', 'static_item',
 ]);
 
+/** The last segments of the paths the rules know (what a glob import can bind). */
+const KNOWN_LAST = new Set([...KNOWN_PATHS].map((p) => p.slice(p.lastIndexOf(':') + 1)));
+/** Nodes whose text (or the field named) holds every name a binding of the file can introduce. */
+const BINDING_SITES: [string, string | null][] = [
+  ['let_declaration', 'pattern'], ['for_expression', 'pattern'], ['match_arm', 'pattern'], ['let_condition', 'pattern'],
+  ['parameters', null], ['closure_parameters', null], ['use_declaration', null], ['extern_crate_declaration', null],
+  ...[...ITEM_TYPES].map((t): [string, string] => [t, 'name']),
+];
+const WORDS = /(?:r#)?[A-Za-z0-9_\u00a1-\uffff]+/g;
+
 export class Resolver {
   private scopes = new Map<number, Scope>();
+  /** resolve() results by node id, for the tree they were computed on. */
+  private resolved = new Map<number, string | null>();
+  private resolvedTree: Tree | null = null;
+  private bindings: { tree: Tree; words: Set<string>; globs: boolean } | null = null;
+  /** Per node id of the current tree: its parent, and what it binds for the code inside it. */
+  private parents = new Map<number, SyntaxNode | null>();
+  private scopeBindings = new Map<number, ScopeBindings | null>();
+  private walkedTree: Tree | null = null;
 
   /** @param fileModule the module path of the file, e.g. `crate::runtime`. */
   constructor(readonly fileModule = 'crate') {}
@@ -33,9 +51,45 @@ export class Resolver {
   /** The canonical path a path-like node names, or null (a local, `Self`, …). */
   resolve(node: SyntaxNode | null | undefined): string | null {
     if (!node) return null;
+    // Several rules resolve the same callee: once per node.
+    if (node.tree !== this.resolvedTree) {
+      this.resolved.clear();
+      this.resolvedTree = node.tree;
+    }
+    const memo = this.resolved.get(node.id);
+    if (memo !== undefined) return memo;
     const written = segmentsOf(node);
-    if (!written) return null;
-    return this.resolveSegments(written.segments, written.absolute, node);
+    const out = written ? this.resolveSegments(written.segments, written.absolute, node) : null;
+    this.resolved.set(node.id, out);
+    return out;
+  }
+
+  /**
+   * Whether some binding of the file may introduce `name` (a let, a
+   * parameter, a pattern, a `use`, an item, a glob import of a known path):
+   * when none can, a lookup finds nothing without walking up the tree.
+   */
+  private mayBeBound(name: string, at: SyntaxNode): boolean {
+    const tree = at.tree;
+    if (this.bindings?.tree !== tree) {
+      const words = new Set<string>();
+      let globs = false;
+      const types = BINDING_SITES.map(([t]) => t);
+      const fieldOf = new Map(BINDING_SITES);
+      for (const n of tree.rootNode.descendantsOfType(types)) {
+        const field = fieldOf.get(n.type);
+        const site = field ? n.childForFieldName(field) : n;
+        if (!site) continue;
+        const text = site.text;
+        if (n.type === 'use_declaration' && text.includes('*')) globs = true;
+        for (const w of text.match(WORDS) ?? []) {
+          words.add(w);
+          if (w.startsWith('r#')) words.add(w.slice(2));
+        }
+      }
+      this.bindings = { tree, words, globs };
+    }
+    return this.bindings.words.has(name) || (this.bindings.globs && KNOWN_LAST.has(name));
   }
 
   /** The canonical path of a call's callee (`f(..)`), if it is a path. */
@@ -112,10 +166,44 @@ export class Resolver {
     return [...mod, ...rest.slice(i)];
   }
 
+  /** The parent of a node, remembered: lookups walk up the same paths over and over. */
+  private parentOf(node: SyntaxNode): SyntaxNode | null {
+    if (node.tree !== this.walkedTree) {
+      this.parents.clear();
+      this.scopeBindings.clear();
+      this.walkedTree = node.tree;
+    }
+    let p = this.parents.get(node.id);
+    if (p === undefined) this.parents.set(node.id, (p = node.parent));
+    return p;
+  }
+
+  /** `bindsInScope`, from what each node binds, computed once per node. */
+  private binds(node: SyntaxNode, child: SyntaxNode, name: string): boolean {
+    let b = this.scopeBindings.get(node.id);
+    if (b === undefined) this.scopeBindings.set(node.id, (b = scopeBindingsOf(node)));
+    if (!b) return false;
+    switch (b.kind) {
+      case 'block':
+        for (const l of b.lets) {
+          if (l.start >= child.startIndex) break;
+          if (l.names.has(name)) return true;
+        }
+        return false;
+      case 'params':
+        return child.type !== 'parameters' && child.type !== 'closure_parameters' && b.names.has(name);
+      case 'inner':
+        return b.ids.includes(child.id) && b.names.has(name);
+      case 'arm':
+        return child.id !== b.patternId && b.names.has(name);
+    }
+  }
+
   private lookup(name: string, at: SyntaxNode, value: boolean): Binding | null {
+    if (!this.mayBeBound(name, at)) return null;
     let child = at;
-    for (let node = at.parent; node; child = node, node = node.parent) {
-      if (value && bindsInScope(node, child, name)) return { kind: 'local' };
+    for (let node = this.parentOf(at); node; child = node, node = this.parentOf(node)) {
+      if (value && this.binds(node, child, name)) return { kind: 'local' };
       if (SCOPE_TYPES.has(node.type)) {
         const scope = this.scopeOf(node);
         const used = scope.uses.get(name);
@@ -266,37 +354,67 @@ export function segmentsOf(node: SyntaxNode): { segments: string[]; absolute: bo
   }
 }
 
-/** Whether `node`, entered from `child`, binds `name` for code inside `child`. */
-function bindsInScope(node: SyntaxNode, child: SyntaxNode, name: string): boolean {
+/** What a node binds for the code inside it (see `bindsInScope`), as name sets. */
+type ScopeBindings =
+  | { kind: 'block'; lets: { start: number; names: Set<string> }[] }
+  /** A fn or closure: its parameters, for all but the parameter list. */
+  | { kind: 'params'; names: Set<string> }
+  /** A `for` body, an `if let`/`while let` body: for the children with these ids. */
+  | { kind: 'inner'; ids: number[]; names: Set<string> }
+  | { kind: 'arm'; patternId: number | undefined; names: Set<string> };
+
+function scopeBindingsOf(node: SyntaxNode): ScopeBindings | null {
   switch (node.type) {
     case 'block': {
+      const lets: { start: number; names: Set<string> }[] = [];
       for (const stmt of node.namedChildren) {
-        if (stmt.startIndex >= child.startIndex) break;
-        if (stmt.type === 'let_declaration' && patternBinds(stmt.childForFieldName('pattern'), name)) return true;
+        if (stmt.type === 'let_declaration') lets.push({ start: stmt.startIndex, names: patternNames(stmt.childForFieldName('pattern')) });
       }
-      return false;
+      return lets.length ? { kind: 'block', lets } : null;
     }
     case 'function_item':
     case 'closure_expression':
-      if (child.type === 'parameters' || child.type === 'closure_parameters') return false;
-      return patternBinds(node.childForFieldName('parameters'), name);
-    case 'for_expression':
-      return child === node.childForFieldName('body') || child.id === node.childForFieldName('body')?.id
-        ? patternBinds(node.childForFieldName('pattern'), name)
-        : false;
+      return { kind: 'params', names: patternNames(node.childForFieldName('parameters')) };
+    case 'for_expression': {
+      const body = node.childForFieldName('body');
+      return body ? { kind: 'inner', ids: [body.id], names: patternNames(node.childForFieldName('pattern')) } : null;
+    }
     case 'match_arm':
-      return child.id !== node.childForFieldName('pattern')?.id && patternBinds(node.childForFieldName('pattern'), name);
+      return { kind: 'arm', patternId: node.childForFieldName('pattern')?.id, names: patternNames(node.childForFieldName('pattern')) };
     case 'if_expression':
     case 'while_expression': {
-      if (child.id !== node.childForFieldName('consequence')?.id && child.id !== node.childForFieldName('body')?.id) return false;
       const cond = node.childForFieldName('condition');
-      if (!cond) return false;
+      if (!cond) return null;
+      const ids = [node.childForFieldName('consequence')?.id, node.childForFieldName('body')?.id].filter((i): i is number => i !== undefined);
       const lets = cond.type === 'let_condition' ? [cond] : cond.descendantsOfType('let_condition');
-      return lets.some((l) => patternBinds(l.childForFieldName('pattern'), name));
+      const names = new Set<string>();
+      for (const l of lets) for (const n of patternNames(l.childForFieldName('pattern'))) names.add(n);
+      return { kind: 'inner', ids, names };
     }
     default:
-      return false;
+      return null;
   }
+}
+
+/** Every name `patternBinds(pattern, name)` holds for. */
+export function patternNames(pattern: SyntaxNode | null): Set<string> {
+  const out = new Set<string>();
+  if (!pattern) return out;
+  if (pattern.type === 'identifier') {
+    out.add(pattern.text);
+    return out;
+  }
+  for (const id of pattern.descendantsOfType(['identifier', 'shorthand_field_identifier'])) {
+    const name = id.text;
+    if (out.has(name)) continue;
+    const parent = id.parent;
+    if (!parent || NOT_BINDING_PARENTS.has(parent.type)) continue;
+    if (parent.type === 'tuple_struct_pattern' && parent.childForFieldName('type')?.id === id.id) continue;
+    if (parent.type === 'parameter' && parent.childForFieldName('type')?.id === id.id) continue;
+    if (parent.type === 'field_pattern' && parent.childForFieldName('name')?.id === id.id && parent.childForFieldName('pattern')) continue;
+    out.add(name);
+  }
+  return out;
 }
 
 const NOT_BINDING_PARENTS = new Set(['scoped_identifier', 'scoped_type_identifier', 'generic_type', 'field_expression']);
