@@ -1,8 +1,9 @@
 /**
  * The engine as the language server uses it: one configuration resolver and
- * one project index for the session. Opening a buffer indexes the crates
- * that hold it (from disk, once per crate) and puts the buffer's own text in
- * the index; each change updates only that file's entry (SPEC §6). Linting
+ * one project index for the session. Opening a buffer registers the crates
+ * that hold it (from disk, once per crate, summarised on demand) and puts the
+ * buffer's own text in the index; each change updates only that file's entry
+ * (SPEC §6). Linting
  * and fix-all go through `lintAndFix`, the same loop as `--fix`.
  */
 import * as fs from 'fs';
@@ -40,7 +41,8 @@ export class LintService {
     const crate = crateOf(doc.filePath);
     if (crate && !this.crateRoots.has(crate.root)) {
       this.crateRoots.add(crate.root);
-      this.project.addCratesOf([doc.filePath], readText);
+      // Summarised when a question needs them: opening a file of a large crate stays quick.
+      this.project.addCratesOnDemand([doc.filePath], readText);
     }
   }
 
