@@ -5,7 +5,8 @@
  * naming the file, the key (`rules.no-thread-sleep[1].loopStyle`) and what
  * was expected.
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type AjvType from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { RuleModule } from '../rule';
 import { Severity } from '../types';
 
@@ -87,8 +88,21 @@ const CONFIG_SCHEMA = {
   additionalProperties: false,
 };
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-const validateShape = ajv.compile(CONFIG_SCHEMA);
+// ajv is loaded and the schemas compiled on first use: a run without a
+// config file or rule options never needs them (start-up time, SPEC §12).
+let ajvInstance: AjvType | null = null;
+let shapeValidator: ValidateFunction | null = null;
+function ajv(): AjvType {
+  if (!ajvInstance) {
+    const Ajv = (require('ajv') as typeof import('ajv')).default;
+    ajvInstance = new Ajv({ allErrors: true, verbose: true, strict: false });
+  }
+  return ajvInstance;
+}
+function validateShape(raw: unknown): boolean {
+  shapeValidator ??= ajv().compile(CONFIG_SCHEMA);
+  return shapeValidator(raw) as boolean;
+}
 const optionValidators = new WeakMap<RuleModule<any>, ValidateFunction>();
 
 /** Validates a raw configuration object from `file`; throws ConfigError. */
@@ -96,7 +110,7 @@ export function validateConfig(raw: unknown, file: string, rules: RuleRegistry, 
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw configError(file, at, `expected an object, got ${describe(raw)}`);
   }
-  if (!validateShape(raw)) throw fromAjv(validateShape.errors ?? [], file, at);
+  if (!validateShape(raw)) throw fromAjv(shapeValidator!.errors ?? [], file, at);
   const obj = raw as Record<string, any>;
   return {
     root: obj.root === true,
@@ -171,7 +185,7 @@ function optionsValidator(rule: RuleModule<any>): ValidateFunction {
   if (!v) {
     const schema: Record<string, unknown> = { type: 'object', ...rule.meta.schema };
     if (schema.type === 'object' && schema.additionalProperties === undefined) schema.additionalProperties = false;
-    v = ajv.compile(schema);
+    v = ajv().compile(schema);
     optionValidators.set(rule, v);
   }
   return v;
