@@ -410,7 +410,12 @@ describe('flags', () => {
     const root = crate({ 'src/main.rs': CLEAN });
     const r = cli(root, ['--stats', '--threads', '2']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^stats: 1 files, [\d.]+ KiB; discover [\d.]+ ms, read [\d.]+ ms, index [\d.]+ ms, lint [\d.]+ ms, write [\d.]+ ms, format [\d.]+ ms, total [\d.]+ ms\n$/);
+    expect(r.stderr).toMatch(
+      /^stats: 1 files, [\d.]+ KiB; discover [\d.]+ ms, read [\d.]+ ms, index [\d.]+ ms, lint [\d.]+ ms, write [\d.]+ ms, format [\d.]+ ms, total [\d.]+ ms\n/,
+    );
+    expect(r.stderr).toMatch(
+      /\nstats: 0 worker thread\(s\); [01] file\(s\) linted, [01] skipped by the prefilter, 0 from the cache, \d+ indexed up front; thread time: parse [\d.]+ ms, rules and fixes [\d.]+ ms, index on demand [\d.]+ ms\n$/,
+    );
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
     expect(cli(root, ['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
     const help = cli(root, ['--help']);
