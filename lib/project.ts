@@ -33,6 +33,46 @@ import { codeText } from './prefilter';
  */
 export const ACCESSOR_WORDS = /\b(?:Runtime|Builder|Handle|LocalSet)\b/;
 
+const IDENT = '(?:r#)?[A-Za-z_\\u00a1-\\uffff][A-Za-z0-9_\\u00a1-\\uffff]*';
+const STATIC_NAME = new RegExp(`(?<!')\\bstatic\\s+(?:ref\\s+|mut\\s+)?(${IDENT})`, 'g');
+const FN_NAME = new RegExp(`\\bfn\\s+(${IDENT})`, 'g');
+const USE_DECL = /\buse\b[^;]*;/g;
+const USE_ALIAS = new RegExp(`(${IDENT})\\s+as\\s+(${IDENT})`, 'g');
+
+/**
+ * The names of the runtime accessors a file's code may define, found
+ * without parsing (a superset: every static, and every fn whose signature
+ * names a runtime type or an alias of one).
+ */
+export function accessorCandidates(code: string): Set<string> {
+  const out = new Set<string>();
+  const types = ['Runtime', 'Builder', 'Handle', 'LocalSet'];
+  for (const [decl] of code.matchAll(USE_DECL)) {
+    if (ACCESSOR_WORDS.test(decl)) for (const m of decl.matchAll(USE_ALIAS)) types.push(m[2]);
+  }
+  const typeWord = new RegExp(`(?:^|[^A-Za-z0-9_\\u00a1-\\uffff#])(?:${types.map(escapeRe).join('|')})(?![A-Za-z0-9_\\u00a1-\\uffff])`);
+  for (const m of code.matchAll(STATIC_NAME)) out.add(m[1]);
+  for (const m of code.matchAll(FN_NAME)) if (typeWord.test(signature(code, m.index! + m[0].length))) out.add(m[1]);
+  return out;
+}
+
+/** A fn's signature after its name: up to its body or `;`, brackets and parentheses balanced. */
+function signature(code: string, from: number): string {
+  let depth = 0;
+  const end = Math.min(code.length, from + 4000);
+  for (let i = from; i < end; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 40 || c === 91) depth++;
+    else if (c === 41 || c === 93) depth--;
+    else if ((c === 123 || c === 59) && depth <= 0) return code.slice(from, i);
+  }
+  return code.slice(from, end);
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export interface Reachability {
   /** The sync fn holding the call, as users name it (`load_config`, `Type::f`). */
   fn: string;
@@ -55,6 +95,7 @@ interface Pending {
 
 /** Identifier-like runs of a text (non-ASCII letters included; Rust's odd whitespace excluded). */
 const WORD = /[A-Za-z0-9_\u00a1-\u200d\u2010-\u2027\u202a-\uffff]+/g;
+const WORD_OR_RAW = /(?:r#)?[A-Za-z0-9_\u00a1-\u200d\u2010-\u2027\u202a-\uffff]+/g;
 
 /** Summaries kept between runs (lib/cache.ts), by file and text. */
 export interface SummaryStore {
@@ -82,7 +123,14 @@ export class ProjectIndex {
   /** Since the last change: names whose files are all summarised; fns whose callers all are. */
   private readonly followedNames = new Set<string>();
   private readonly followedKeys = new Set<string>();
-  private accessorFilesDone = false;
+  private readonly followedReexports = new Set<string>();
+  /** Texts of the files registered on demand (kept once summarised, for checks by name). */
+  private readonly texts = new Map<string, string>();
+  private readonly derived = new Map<string, { code?: string; words?: Set<string>; useWords?: Set<string>; candidates?: Set<string> }>();
+  /** The registered files whose code may define runtime accessors. */
+  private accessorFileList: string[] | null = null;
+  /** `use … name as alias` of every registered file: name → aliases. */
+  private useAliases: Map<string, Set<string>> | null = null;
   private tokioMainCache: boolean | null = null;
   /** A parse of a pending file the index may summarise instead of parsing again. */
   private offered: SourceFile | null = null;
@@ -173,7 +221,7 @@ export class ProjectIndex {
   private changed(): void {
     this.followedNames.clear();
     this.followedKeys.clear();
-    this.accessorFilesDone = false;
+    this.followedReexports.clear();
     this.tokioMainCache = null;
   }
 
@@ -188,6 +236,10 @@ export class ProjectIndex {
     this.files.delete(abs);
     this.pending.delete(abs);
     this.ranks.delete(abs);
+    this.texts.delete(abs);
+    this.derived.delete(abs);
+    this.accessorFileList = null;
+    this.useAliases = null;
     this.wordIndex = null;
     this.graphCache = null;
     this.changed();
@@ -226,7 +278,10 @@ export class ProjectIndex {
       if (crate) this.crateNames.set(crate.name, crate.root);
       this.ranks.set(abs, this.nextRank++);
       this.pending.set(abs, { filePath: abs, crateId: crate ? crate.root : '', text: f.text });
+      if (typeof f.text === 'string') this.texts.set(abs, f.text);
     }
+    this.accessorFileList = null;
+    this.useAliases = null;
     this.wordIndex = null;
     this.changed();
   }
@@ -250,7 +305,7 @@ export class ProjectIndex {
     for (const p of this.pending.values()) {
       const text = this.textOf(p);
       if (text === null || !re.test(text)) continue;
-      const code = codeText(text);
+      const code = this.codeOf(p.filePath);
       if (code === null || re.test(code)) out.push(p.filePath);
     }
     return out;
@@ -276,8 +331,46 @@ export class ProjectIndex {
       } catch {
         p.text = null;
       }
+      if (p.text !== null) this.texts.set(p.filePath, p.text);
     }
     return p.text;
+  }
+
+  /** Code, words, words of `use` declarations and accessor candidates of a registered file, computed once. */
+  private derive(abs: string) {
+    let d = this.derived.get(abs);
+    if (!d) this.derived.set(abs, (d = {}));
+    return d;
+  }
+
+  private codeOf(abs: string): string | null {
+    const d = this.derive(abs);
+    if (d.code === undefined) {
+      const text = this.texts.get(abs);
+      if (text === undefined) return null;
+      d.code = codeText(text) ?? text;
+    }
+    return d.code;
+  }
+
+  private wordsOf(abs: string): Set<string> | null {
+    const d = this.derive(abs);
+    if (!d.words) {
+      const code = this.codeOf(abs);
+      if (code === null) return null;
+      d.words = wordSet(code);
+    }
+    return d.words;
+  }
+
+  private useWordsOf(abs: string): Set<string> | null {
+    const d = this.derive(abs);
+    if (!d.useWords) {
+      const code = this.codeOf(abs);
+      if (code === null) return null;
+      d.useWords = wordSet((code.match(USE_DECL) ?? []).join(' '));
+    }
+    return d.useWords;
   }
 
   private summarizePending(list: Pending[]): void {
@@ -379,16 +472,79 @@ export class ProjectIndex {
     }
   }
 
-  /** The files that may define runtime accessors, and the files that re-export or use them. */
-  private ensureAccessorFiles(): void {
-    if (this.accessorFilesDone) return;
-    this.accessorFilesDone = true;
+  /**
+   * The files that may define the runtime accessors `forFile` names (all of
+   * them, without a file), summarised, and the files that re-export them.
+   * A file whose code names none of an accessor file's candidates
+   * (`accessorCandidates`, through `use … as` aliases) cannot meet its
+   * accessors, so that file is not parsed for it.
+   */
+  private ensureAccessorFiles(forFile?: string): void {
     if (this.pending.size === 0) return;
-    const defining = new Set(this.pendingMatching(ACCESSOR_WORDS));
-    this.summarizePending([...this.pending.values()].filter((p) => defining.has(p.filePath)));
+    this.accessorFileList ??= this.pendingMatching(ACCESSOR_WORDS);
+    let chosen = this.accessorFileList.filter((p) => this.pending.has(p));
+    const words = forFile === undefined ? null : this.wordsOf(forFile);
+    if (words && chosen.length) {
+      const aliases = this.aliasClosure();
+      chosen = chosen.filter((p) => {
+        const d = this.derive(p);
+        d.candidates ??= accessorCandidates(this.codeOf(p) ?? '');
+        for (const n of d.candidates) {
+          if (words.has(n)) return true;
+          for (const a of aliases(n)) if (words.has(a)) return true;
+        }
+        return false;
+      });
+    }
+    if (chosen.length) this.summarizePending(chosen.map((p) => this.pending.get(p)!));
     const names: string[] = [];
     for (const { summary } of this.files.values()) for (const a of summary.runtimeAccessors ?? []) names.push(a.name);
-    this.followNames(names);
+    this.followReexports(names);
+  }
+
+  /** The names `use … name as alias` declarations give a name, transitively. */
+  private aliasClosure(): (name: string) => Set<string> {
+    if (!this.useAliases) {
+      this.useAliases = new Map();
+      for (const abs of this.texts.keys()) {
+        const code = this.codeOf(abs) ?? '';
+        if (!code.includes(' as ')) continue;
+        for (const [decl] of code.matchAll(USE_DECL)) {
+          for (const m of decl.matchAll(USE_ALIAS)) {
+            const set = this.useAliases.get(m[1]) ?? new Set<string>();
+            set.add(m[2]);
+            this.useAliases.set(m[1], set);
+          }
+        }
+      }
+    }
+    const map = this.useAliases;
+    return (name) => {
+      const out = new Set<string>();
+      const stack = [name];
+      while (stack.length) for (const a of map.get(stack.pop()!) ?? []) if (!out.has(a)) stack.push(a), out.add(a);
+      return out;
+    };
+  }
+
+  /** `followNames`, for re-exports only: the pending files whose `use` declarations hold one of the names. */
+  private followReexports(names: Iterable<string>): void {
+    if (this.pending.size === 0) return;
+    let frontier = [...new Set(names)].filter((n) => !this.followedReexports.has(n) && !this.followedNames.has(n));
+    while (frontier.length) {
+      for (const n of frontier) this.followedReexports.add(n);
+      const hits = this.pendingNaming(frontier).filter((p) => {
+        const uses = this.useWordsOf(p.filePath);
+        return uses === null || frontier.some((n) => uses.has(n));
+      });
+      this.summarizePending(hits);
+      const wanted = new Set(frontier);
+      const next = new Set<string>();
+      for (const { summary } of this.files.values()) {
+        for (const [from, to] of summary.aliases) if (wanted.has(lastSegment(to))) next.add(lastSegment(from));
+      }
+      frontier = [...next].filter((n) => !this.followedReexports.has(n) && !this.followedNames.has(n));
+    }
   }
 
   private crateIdOf(abs: string): string | undefined {
@@ -416,7 +572,7 @@ export class ProjectIndex {
    * workspace's other crates.
    */
   runtimeAccessors(filePath: string): ReadonlyMap<string, RuntimeAccessor> {
-    this.ensureAccessorFiles();
+    this.ensureAccessorFiles(path.resolve(filePath));
     const crateId = this.crateIdOf(path.resolve(filePath)) ?? '';
     const graph = this.graph;
     const cached = this.accessorCache.get(crateId);
@@ -452,7 +608,7 @@ export class ProjectIndex {
    * the accessor and method calls on the static, through re-exports.
    */
   runtimeAccessorUsesElsewhere(filePath: string, accessorPath: string): number {
-    this.ensureAccessorFiles();
+    this.ensureAccessorFiles(path.resolve(filePath));
     this.followNames([lastSegment(accessorPath)]);
     const abs = path.resolve(filePath);
     const crateId = this.crateIdOf(abs) ?? '';
@@ -492,4 +648,13 @@ export class ProjectIndex {
 function lastSegment(p: string): string {
   const i = p.lastIndexOf('::');
   return i < 0 ? p : p.slice(i + 2);
+}
+
+function wordSet(code: string): Set<string> {
+  const out = new Set<string>();
+  for (const w of code.match(WORD_OR_RAW) ?? []) {
+    out.add(w);
+    if (w.startsWith('r#')) out.add(w.slice(2));
+  }
+  return out;
 }

@@ -119,7 +119,9 @@ function prng(seed: number): () => number {
  * resolves calls: paths, `use` imports and aliases, `pub use` re-exports
  * (chains of them), `Self::`, methods (unique and clashing names), fns of the
  * same name in several modules, async fns and async blocks as roots, and
- * blocking calls (sleep, block_on) at the bottom.
+ * blocking calls (sleep, block_on) at the bottom; and a shared runtime behind
+ * accessors (aliased types, re-exports, uses from files that never name a
+ * runtime type).
  */
 function randomProject(seed: number): Files {
   const r = prng(seed);
@@ -153,10 +155,30 @@ function randomProject(seed: number): Files {
       lines.push(r() < 0.2 ? `    let _f = async { ${call}; };` : `    ${call};`);
     }
     if (r() < 0.35) lines.push(pick(['    std::thread::sleep(d);', '    futures::executor::block_on(async {});']));
+    if (uses.length && r() < 0.3) lines.push(`    ${pick(uses)}`);
     return lines.join('\n');
   };
   const files: Files = [];
   const lib: string[] = mods.map((m) => `pub mod ${m};`);
+  // A shared runtime: its accessors live in one module, re-exported (maybe renamed), used elsewhere.
+  const rtMod = r() < 0.6 ? pick(mods) : null;
+  const accessors = ['shared_runtime', 'pool', 'rt_handle'];
+  const uses: string[] = [];
+  if (rtMod) {
+    if (r() < 0.5) {
+      lib.push(`pub use ${rtMod}::shared_runtime as rt;`);
+      uses.push('crate::rt().spawn(async {});', 'crate::rt().block_on(async {});');
+    }
+    if (r() < 0.3) {
+      lib.push(`pub use ${rtMod}::pool;`);
+      uses.push('crate::pool().spawn_blocking(|| ());');
+    }
+    uses.push(
+      `crate::${rtMod}::shared_runtime().spawn(async {});`,
+      `crate::${rtMod}::RT.get().unwrap().block_on(async {});`,
+      `crate::${rtMod}::rt_handle().spawn(async {});`,
+    );
+  }
   for (let i = 0; i < 3; i++) {
     const t = pick(fns);
     if (t.method) continue;
@@ -181,6 +203,17 @@ function randomProject(seed: number): Files {
       out.push(`pub struct ${type};\nimpl ${type} {\n${ms.map((f) => `    pub ${f.async ? 'async ' : ''}fn ${f.name}(&self) {\n${body(f)}\n        Self::helper();\n    }`).join('\n')}\n    fn helper() {}\n}`);
     }
     if (r() < 0.2) out.push(`#[cfg(unix)]\npub fn ${pick(names)}() { std::thread::sleep(d); }`);
+    if (m === rtMod) {
+      const alias = r() < 0.5;
+      const rt = alias ? 'Rt' : 'tokio::runtime::Runtime';
+      if (alias) out.unshift('use tokio::runtime::Runtime as Rt;');
+      out.push(
+        `pub static RT: std::sync::OnceLock<${rt}> = std::sync::OnceLock::new();`,
+        `pub fn ${accessors[0]}() -> &'static ${rt} {\n    RT.get_or_init(|| tokio::runtime::Runtime::new().unwrap())\n}`,
+        `pub fn ${accessors[1]}() -> &'static ${rt} {\n    ${accessors[0]}()\n}`,
+        `pub fn ${accessors[2]}() -> tokio::runtime::Handle {\n    ${accessors[0]}().handle().clone()\n}`,
+      );
+    }
     files.push({ filePath: `src/${m}.rs`, text: `${out.join('\n\n')}\n` });
   }
   if (r() < 0.5) lib.push(`pub async fn serve() {\n${body(fns[0])}\n}`);
@@ -191,13 +224,19 @@ function randomProject(seed: number): Files {
 describe('demand-driven index = full index on generated projects', () => {
   it('300 projects: every file of each', () => {
     let reached = 0;
+    let shared = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const files = randomProject(seed);
       const r = both(files, files, false);
       expect({ seed, out: r.lazy }).toEqual({ seed, out: r.full });
+      // One file at a time, each with an index of its own that has seen no other question.
+      const alone = files.map((f) => outcome(onDemand(files), f, false));
+      expect({ seed, out: alone }).toEqual({ seed, out: r.full });
       reached += r.full.flatMap((o) => o.messages).filter((m) => m.includes('which async code calls')).length;
+      shared += r.full.flatMap((o) => o.messages).filter((m) => m.includes('no-shared-runtime') && m.includes('second tokio runtime')).length;
     }
-    // The generator does build projects where reachability matters.
+    // The generator does build projects where reachability and shared runtimes matter.
     expect(reached).toBeGreaterThan(50);
+    expect(shared).toBeGreaterThan(50);
   });
 });
