@@ -7,11 +7,17 @@ import type ParserType = require('tree-sitter');
 // The tree-sitter bindings patch their native classes when first loaded and
 // break when loaded twice in one process (as a test runner does per test
 // file). The test environment loads them once and hands them over here.
-const preloaded = (globalThis as { __rustokioTreeSitter?: { Parser: typeof ParserType; Rust: unknown } })
-  .__rustokioTreeSitter;
-const Parser: typeof ParserType = preloaded?.Parser ?? require('tree-sitter');
-// tree-sitter-rust has no type declarations of its own.
-const Rust: unknown = preloaded?.Rust ?? require('tree-sitter-rust');
+// Otherwise they load on the first parse: a run that parses nothing (every
+// file skipped by the prefilter) never loads them.
+let bindings: { Parser: typeof ParserType; Rust: unknown } | null = null;
+function treeSitter(): { Parser: typeof ParserType; Rust: unknown } {
+  if (!bindings) {
+    const preloaded = (globalThis as { __rustokioTreeSitter?: { Parser: typeof ParserType; Rust: unknown } }).__rustokioTreeSitter;
+    // tree-sitter-rust has no type declarations of its own.
+    bindings = preloaded ?? { Parser: require('tree-sitter'), Rust: require('tree-sitter-rust') };
+  }
+  return bindings;
+}
 type Parser = ParserType;
 
 export type SyntaxNode = ParserType.SyntaxNode;
@@ -22,6 +28,7 @@ const queries = new Map<string, ParserType.Query>();
 
 function getParser(): Parser {
   if (!parser) {
+    const { Parser, Rust } = treeSitter();
     parser = new Parser();
     parser.setLanguage(Rust as ParserType.Language);
   }
@@ -38,6 +45,7 @@ export function parse(text: string, oldTree?: Tree): Tree {
 export function query(source: string): ParserType.Query {
   let q = queries.get(source);
   if (!q) {
+    const { Parser, Rust } = treeSitter();
     q = new Parser.Query(Rust as ParserType.Language, source);
     queries.set(source, q);
   }
