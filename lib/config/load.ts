@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { cosmiconfigSync, PublicExplorerSync } from 'cosmiconfig';
+import type { PublicExplorerSync } from 'cosmiconfig';
 import { parse as parseToml } from 'smol-toml';
 import { ConfigData, ConfigError, RuleRegistry, validateConfig } from './validate';
 
@@ -63,13 +63,23 @@ function loadCargoToml(filePath: string, content: string): unknown {
   return table;
 }
 
+/** The cosmiconfig explorer, loaded on first use: a run that finds no config file never loads cosmiconfig. */
 export function createExplorer(): PublicExplorerSync {
-  return cosmiconfigSync('rustokio', {
-    searchPlaces: [...SEARCH_PLACES],
-    searchStrategy: 'none',
-    loaders: { '.toml': loadCargoToml },
-    cache: true,
-  });
+  let real: PublicExplorerSync | null = null;
+  const get = (): PublicExplorerSync =>
+    (real ??= (require('cosmiconfig') as typeof import('cosmiconfig')).cosmiconfigSync('rustokio', {
+      searchPlaces: [...SEARCH_PLACES],
+      searchStrategy: 'none',
+      loaders: { '.toml': loadCargoToml },
+      cache: true,
+    }));
+  return {
+    search: (from) => get().search(from),
+    load: (file) => get().load(file),
+    clearLoadCache: () => real?.clearLoadCache(),
+    clearSearchCache: () => real?.clearSearchCache(),
+    clearCaches: () => real?.clearCaches(),
+  };
 }
 
 const PARSE_KIND: Record<string, string> = {
