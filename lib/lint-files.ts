@@ -114,6 +114,8 @@ export function defaultThreads(): number {
 
 export async function lintFiles(input: { filePath: string; text: string }[], o: LintFilesOptions): Promise<LintFilesResult> {
   const files = input.map((f) => ({ filePath: path.resolve(f.filePath), text: f.text }));
+  // Each file's code (comments and strings aside), lexed once for both prefilter passes.
+  const prefilterInputs: { filePath: string; text: string; code?: string | null; project?: ProjectIndex }[] = files.map((f) => ({ ...f }));
   const stats: LintFilesStats = {
     workers: 0, linted: 0, skipped: 0, cached: 0, indexedUpFront: 0, indexMs: 0, lintMs: 0, parseCpuMs: 0, ruleCpuMs: 0, indexCpuMs: 0,
   };
@@ -122,31 +124,40 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
   // The index: the linted files, then the rest of their crates.
   const project = new ProjectIndex();
   if (o.cache) project.summaryStore = o.cache;
-  const universe = [...files];
   const known = new Set(files.map((f) => f.filePath));
-  for (const p of restOfCrates(files.map((f) => f.filePath))) {
-    if (known.has(p)) continue;
-    known.add(p);
-    const text = o.read(p);
-    if (text !== null) universe.push({ filePath: p, text });
-  }
-  project.addOnDemand(universe);
-  const textOf = new Map(universe.map((f) => [f.filePath, f.text]));
+  const rest = restOfCrates(files.map((f) => f.filePath)).filter((p) => !known.has(p) && (known.add(p), true));
+  project.addOnDemand(files);
 
   const configs = files.map((f) => o.configFor(f.filePath));
   const enabled = configs.map((c) => enabledRules(c, o.rules));
   const linted = new Set(files.map((f) => f.filePath));
-  const upFront = o.cache
-    ? universe.filter((f) => !o.cache!.get(f.filePath, f.text)).map((f) => f.filePath)
-    : project.pendingMatching(ACCESSOR_WORDS);
-  // How much parsing the run holds, to decide on workers (the prefilter without the index).
+  // Workers when the files the prefilter lets through (without the index) hold enough text.
   let bytes = 0;
-  for (const p of upFront) bytes += textOf.get(p)!.length;
   files.forEach((f, i) => {
-    if (mayReport(enabled[i], f, o.reportUnusedDisableDirectives)) bytes += f.text.length;
+    if (mayReport(enabled[i], prefilterInputs[i], o.reportUnusedDisableDirectives)) bytes += f.text.length;
   });
   const workers =
     o.threads > 1 && bytes >= PARALLEL_MIN_BYTES ? Math.min(o.threads, Math.max(2, Math.floor(bytes / PARALLEL_MIN_BYTES))) : 0;
+  // The rest of the crates: read now when workers need the texts or the cache
+  // looks every file up, else when the index needs them.
+  const universe = [...files];
+  if (workers > 0 || o.cache) {
+    for (const p of rest) {
+      const text = o.read(p);
+      if (text !== null) universe.push({ filePath: p, text });
+    }
+    project.addOnDemand(universe);
+  } else project.addOnDemand(rest.map((filePath) => ({ filePath })), o.read);
+  const textOf = new Map(universe.map((f) => [f.filePath, f.text]));
+  // Up front: with a cache, every file without a cached summary (its key
+  // covers every summary); with workers, the files that may define runtime
+  // accessors (every worker would summarise them on demand otherwise); on
+  // one thread, none (the index summarises what the files ask about).
+  const upFront = o.cache
+    ? universe.filter((f) => !o.cache!.get(f.filePath, f.text)).map((f) => f.filePath)
+    : workers > 0
+      ? project.pendingMatching(ACCESSOR_WORDS)
+      : [];
   const pool = new Pool(workers, universe, o, project);
   stats.workers = workers;
   const owner = new Map<string, number>();
@@ -174,7 +185,8 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
     const tasks: LintTask[] = [];
     files.forEach((f, i) => {
       const config = configs[i];
-      if (!mayReport(enabled[i], { ...f, project }, o.reportUnusedDisableDirectives)) {
+      prefilterInputs[i].project = project;
+      if (!mayReport(enabled[i], prefilterInputs[i], o.reportUnusedDisableDirectives)) {
         outcomes[i].skipped = true;
         stats.skipped++;
         progress();

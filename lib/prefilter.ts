@@ -17,7 +17,7 @@ export interface PrefilterInput {
   filePath: string;
   /** The text as read. */
   text: string;
-  /** The code: comments and string literal contents replaced by spaces (same offsets). */
+  /** The code: each comment and string literal content replaced by a space. */
   code: string;
   project?: ProjectIndex;
 }
@@ -30,43 +30,49 @@ function test(re: RegExp, s: string): boolean {
   return re.test(s);
 }
 
-function matches(p: Prefilter, input: PrefilterInput, onText: string): boolean {
-  if (typeof p === 'function') return p({ ...input, code: onText });
-  if (p instanceof RegExp) return test(p, onText);
-  return p.every((re) => test(re, onText));
+function matchesWords(p: RegExp | readonly RegExp[], s: string): boolean {
+  return p instanceof RegExp ? test(p, s) : p.every((re) => test(re, s));
 }
 
 /**
  * Whether any of the rules could report in this file. Rules without a
  * prefilter always could. With `directives`, a file holding a suppression
- * comment is linted too (an unused one is reported).
+ * comment is linted too (an unused one is reported). The code text, once
+ * computed, is left in `file.code` for the next call.
  */
 export function mayReport(
   rules: Iterable<RuleModule<any>>,
-  file: { filePath: string; text: string; project?: ProjectIndex },
+  file: { filePath: string; text: string; project?: ProjectIndex; code?: string | null },
   directives = false,
 ): boolean {
   if (directives && DIRECTIVE.test(file.text)) return true;
-  const input: PrefilterInput = { ...file, code: file.text };
-  const rough: Prefilter[] = [];
+  const words: (RegExp | readonly RegExp[])[] = [];
+  const tests: ((input: PrefilterInput) => boolean)[] = [];
   for (const rule of rules) {
-    const p = rule.meta.prefilter;
+    const p: Prefilter | undefined = rule.meta.prefilter;
     if (!p) return true;
-    // First on the raw text: most files fail here, without lexing.
-    if (matches(p, input, file.text)) rough.push(p);
+    if (typeof p === 'function') tests.push(p);
+    else words.push(p);
   }
-  if (rough.length === 0) return false;
-  const code = codeText(file.text);
-  if (code === null) return true;
-  input.code = code;
-  return rough.some((p) => matches(p, input, code));
+  const code = (): string => {
+    if (file.code === undefined) file.code = codeText(file.text);
+    return file.code ?? file.text;
+  };
+  // Words: on the raw text first (most files fail there, unlexed), then on the code.
+  const rough = words.filter((p) => matchesWords(p, file.text));
+  if (rough.length && rough.some((p) => matchesWords(p, code()))) return true;
+  // Tests last: they may ask the project.
+  if (tests.length === 0) return false;
+  const input: PrefilterInput = { filePath: file.filePath, text: file.text, code: code(), project: file.project };
+  return tests.some((t) => t(input));
 }
 
 /**
- * The text with comments and the contents of string, byte-string, raw-string
- * and char literals replaced by spaces (line breaks kept, offsets kept).
- * Null when a comment or literal runs to the end of the file: the text is
- * then not trusted to be lexed right, and callers use it as it is.
+ * The text with each comment and the contents of each string, byte-string,
+ * raw-string and char literal replaced by one space (offsets are not kept:
+ * this is for finding words). Null when a comment or literal runs to the end
+ * of the file: the text is then not trusted to be lexed right, and callers
+ * use it as it is.
  */
 export function codeText(text: string): string | null {
   const n = text.length;
@@ -74,7 +80,7 @@ export function codeText(text: string): string | null {
   let copied = 0;
   let i = 0;
   const blank = (from: number, to: number) => {
-    parts.push(text.slice(copied, from), text.slice(from, to).replace(/[^\r\n]/g, ' '));
+    parts.push(text.slice(copied, from), ' ');
     copied = to;
   };
   while (i < n) {

@@ -37,6 +37,7 @@ const IDENT = '(?:r#)?[A-Za-z_\\u00a1-\\uffff][A-Za-z0-9_\\u00a1-\\uffff]*';
 const STATIC_NAME = new RegExp(`(?<!')\\bstatic\\s+(?:ref\\s+|mut\\s+)?(${IDENT})`, 'g');
 const FN_NAME = new RegExp(`\\bfn\\s+(${IDENT})`, 'g');
 const USE_DECL = /\buse\b[^;]*;/g;
+const USE_AS = /\buse\b[^;]*\bas\b/;
 const USE_ALIAS = new RegExp(`(${IDENT})\\s+as\\s+(${IDENT})`, 'g');
 
 /**
@@ -506,9 +507,9 @@ export class ProjectIndex {
   private aliasClosure(): (name: string) => Set<string> {
     if (!this.useAliases) {
       this.useAliases = new Map();
-      for (const abs of this.texts.keys()) {
+      for (const [abs, text] of this.texts) {
+        if (!USE_AS.test(text)) continue;
         const code = this.codeOf(abs) ?? '';
-        if (!code.includes(' as ')) continue;
         for (const [decl] of code.matchAll(USE_DECL)) {
           for (const m of decl.matchAll(USE_ALIAS)) {
             const set = this.useAliases.get(m[1]) ?? new Set<string>();
