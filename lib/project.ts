@@ -28,10 +28,13 @@ import { codeText } from './prefilter';
 
 /**
  * Words the code of a file holds when its summary may carry runtime
- * accessors (a runtime type, a runtime built in a static): in demand-driven
- * mode these files are summarised before the first file is linted.
+ * accessors: a runtime type or a runtime built in a static, named through
+ * a `tokio::` path (a `use`, an `extern crate`, or the path itself: the
+ * resolver knows tokio's types by their canonical paths only). In
+ * demand-driven mode these files are summarised when a file may meet
+ * their accessors.
  */
-export const ACCESSOR_WORDS = /\b(?:Runtime|Builder|Handle|LocalSet)\b/;
+export const ACCESSOR_WORDS: readonly RegExp[] = [/\b(?:Runtime|Builder|Handle|LocalSet)\b/, /\btokio\b/];
 
 const IDENT = '(?:r#)?[A-Za-z_\\u00a1-\\uffff][A-Za-z0-9_\\u00a1-\\uffff]*';
 const STATIC_NAME = new RegExp(`(?<!')\\bstatic\\s+(?:ref\\s+|mut\\s+)?(${IDENT})`, 'g');
@@ -49,7 +52,7 @@ export function accessorCandidates(code: string): Set<string> {
   const out = new Set<string>();
   const types = ['Runtime', 'Builder', 'Handle', 'LocalSet'];
   for (const [decl] of code.matchAll(USE_DECL)) {
-    if (ACCESSOR_WORDS.test(decl)) for (const m of decl.matchAll(USE_ALIAS)) types.push(m[2]);
+    if (ACCESSOR_WORDS[0].test(decl)) for (const m of decl.matchAll(USE_ALIAS)) types.push(m[2]);
   }
   const typeWord = new RegExp(`(?:^|[^A-Za-z0-9_\\u00a1-\\uffff#])(?:${types.map(escapeRe).join('|')})(?![A-Za-z0-9_\\u00a1-\\uffff])`);
   for (const m of code.matchAll(STATIC_NAME)) out.add(m[1]);
@@ -300,14 +303,15 @@ export class ProjectIndex {
     this.addOnDemand(files, read);
   }
 
-  /** Pending files whose code (comments and strings aside) matches `re`, in registration order. */
-  pendingMatching(re: RegExp): string[] {
+  /** Pending files whose code (comments and strings aside) matches `re` (every one of them), in registration order. */
+  pendingMatching(re: RegExp | readonly RegExp[]): string[] {
+    const all = re instanceof RegExp ? [re] : re;
     const out: string[] = [];
     for (const p of this.pending.values()) {
       const text = this.textOf(p);
-      if (text === null || !re.test(text)) continue;
+      if (text === null || !all.every((r) => r.test(text))) continue;
       const code = this.codeOf(p.filePath);
-      if (code === null || re.test(code)) out.push(p.filePath);
+      if (code === null || all.every((r) => r.test(code))) out.push(p.filePath);
     }
     return out;
   }
