@@ -98,7 +98,6 @@ interface Pending {
 }
 
 /** Identifier-like runs of a text (non-ASCII letters included; Rust's odd whitespace excluded). */
-const WORD = /[A-Za-z0-9_\u00a1-\u200d\u2010-\u2027\u202a-\uffff]+/g;
 const WORD_OR_RAW = /(?:r#)?[A-Za-z0-9_\u00a1-\u200d\u2010-\u2027\u202a-\uffff]+/g;
 
 /** Summaries kept between runs (lib/cache.ts), by file and text. */
@@ -413,16 +412,23 @@ export class ProjectIndex {
       for (const p of this.pending.values()) {
         const text = this.textOf(p);
         if (text === null) continue;
-        for (const w of new Set(text.match(WORD) ?? [])) {
+        for (const w of wordSet(text)) {
           const list = this.wordIndex.get(w);
           if (list) list.push(p);
           else this.wordIndex.set(w, [p]);
         }
       }
     }
+    const wanted = [...names];
     const out = new Set<Pending>();
-    for (const n of names) for (const p of this.wordIndex.get(n) ?? []) if (this.pending.has(p.filePath)) out.add(p);
-    return [...out].sort((a, b) => this.ranks.get(a.filePath)! - this.ranks.get(b.filePath)!);
+    for (const n of wanted) for (const p of this.wordIndex.get(n) ?? []) if (this.pending.has(p.filePath)) out.add(p);
+    // A name only in comments or strings does not count: the code is lexed for the files the text names it in.
+    return [...out]
+      .filter((p) => {
+        const words = this.wordsOf(p.filePath);
+        return words === null || wanted.some((n) => words.has(n));
+      })
+      .sort((a, b) => this.ranks.get(a.filePath)! - this.ranks.get(b.filePath)!);
   }
 
   /**

@@ -127,7 +127,7 @@ function randomProject(seed: number): Files {
   const r = prng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const mods = ['a', 'b', 'c', 'd', 'e'].slice(0, 3 + Math.floor(r() * 3));
-  const names = ['load', 'run', 'get', 'step', 'fetch', 'open', 'query'];
+  const names = ['load', 'run', 'get', 'step', 'fetch', 'open', 'query', 'r#match'];
   type Fn = { mod: string; name: string; async: boolean; method: string | null };
   const fns: Fn[] = [];
   for (const m of mods) {
