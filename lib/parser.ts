@@ -15,8 +15,107 @@ function treeSitter(): { Parser: typeof ParserType; Rust: unknown } {
     const preloaded = (globalThis as { __rustokioTreeSitter?: { Parser: typeof ParserType; Rust: unknown } }).__rustokioTreeSitter;
     // tree-sitter-rust has no type declarations of its own.
     bindings = preloaded ?? { Parser: require('tree-sitter'), Rust: require('tree-sitter-rust') };
+    rememberParents(bindings.Parser);
   }
   return bindings;
+}
+
+/**
+ * `node.parent` in tree-sitter walks down from the root each time (nodes
+ * hold no parent pointer), so walking up from a node at depth d costs d².
+ * Rules walk up all the time (contexts, scopes), and deep input (10,000
+ * nested blocks) made that minutes. Here a node's ancestor chain is found by
+ * descending with a cursor — from the deepest node of the last chain found
+ * that holds it (rules look at nodes in document order, so that is close) —
+ * and every parent on it is remembered per tree: walks up are linear, and
+ * repeated ones free.
+ */
+function rememberParents(P: typeof ParserType): void {
+  const proto = (P as unknown as { SyntaxNode?: { prototype: object } }).SyntaxNode?.prototype;
+  const native = proto && Object.getOwnPropertyDescriptor(proto, 'parent')?.get;
+  if (!proto || !native || (native as { remembered?: boolean }).remembered) return;
+  const memo = new WeakMap<Tree, { parents: Map<number, SyntaxNode | null>; chain: Link[] }>();
+  const get = function (this: SyntaxNode): SyntaxNode | null {
+    let m = memo.get(this.tree);
+    if (!m) memo.set(this.tree, (m = { parents: new Map(), chain: [] }));
+    const id = this.id;
+    const hit = m.parents.get(id);
+    if (hit !== undefined) return hit;
+    const found = ancestorsOf(this, m.chain);
+    if (!found) {
+      const p = native.call(this) as SyntaxNode | null;
+      m.parents.set(id, p);
+      return p;
+    }
+    const { chain, from } = found;
+    m.chain = chain;
+    // The links up to `from` were recorded with the chain they came from.
+    for (let i = Math.max(1, from); i < chain.length; i++) m.parents.set(chain[i].node.id, chain[i - 1].node);
+    const p = chain.length > 1 ? chain[chain.length - 2].node : null;
+    m.parents.set(id, p);
+    return p;
+  };
+  (get as { remembered?: boolean }).remembered = true;
+  Object.defineProperty(proto, 'parent', { get, configurable: true, enumerable: false });
+}
+
+interface Link {
+  node: SyntaxNode;
+  start: number;
+  end: number;
+}
+
+/**
+ * The chain root → … → `node`, found by descending with a cursor from the
+ * deepest node of `last` (a chain found before) that strictly contains it,
+ * and the index of its first new link; null when unsure (zero-width nodes).
+ */
+function ancestorsOf(node: SyntaxNode, last: Link[]): { chain: Link[]; from: number } | null {
+  const start = node.startIndex;
+  const end = node.endIndex;
+  if (end <= start) return null;
+  const id = node.id;
+  // The deepest link strictly containing the node (containment shrinks down a chain).
+  let lo = -1;
+  let hi = last.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    const l = last[mid];
+    if (l.start <= start && end <= l.end && (l.start !== start || l.end !== end)) lo = mid;
+    else hi = mid - 1;
+  }
+  let chain: Link[];
+  let cursor: ParserType.TreeCursor;
+  let from: number;
+  if (lo >= 0) {
+    // The rest of `last` is not ours: cut it off (no copy of a deep chain).
+    chain = last;
+    chain.length = lo + 1;
+    from = lo + 1;
+    cursor = last[lo].node.walk();
+  } else {
+    const root = node.tree.rootNode;
+    chain = [{ node: root, start: root.startIndex, end: root.endIndex }];
+    from = 0;
+    if (root.id === id) return { chain, from };
+    cursor = node.tree.walk();
+  }
+  for (;;) {
+    if (!cursor.gotoFirstChild()) return null;
+    let found = false;
+    do {
+      const s = cursor.startIndex;
+      const e = cursor.endIndex;
+      if (s <= start && end <= e && e > s) {
+        const current = cursor.currentNode;
+        chain.push({ node: current, start: s, end: e });
+        if (s === start && e === end && current.id === id) return { chain, from };
+        found = true;
+        break;
+      }
+    } while (cursor.gotoNextSibling());
+    if (!found) return null;
+  }
 }
 type Parser = ParserType;
 
