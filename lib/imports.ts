@@ -65,7 +65,15 @@ export function unusedImportEdits(source: SourceFile, before: Map<string, number
   return edits;
 }
 
-function collectLeaves(tree: SyntaxNode, prefix: string, out: Leaf[]): void {
+/**
+ * Use trees nested deeper than this keep their inner imports (never removed):
+ * the walks below recurse once per level, and deep input must not exhaust
+ * the stack (SPEC §11).
+ */
+const MAX_USE_NESTING = 200;
+
+function collectLeaves(tree: SyntaxNode, prefix: string, out: Leaf[], depth = 0): void {
+  if (depth > MAX_USE_NESTING) return;
   const join = (p: string, s: string) => (p ? `${p}::${s}` : s);
   switch (tree.type) {
     case 'identifier':
@@ -86,24 +94,25 @@ function collectLeaves(tree: SyntaxNode, prefix: string, out: Leaf[]): void {
     case 'scoped_use_list': {
       const p = tree.childForFieldName('path');
       const list = tree.childForFieldName('list');
-      if (list) collectLeaves(list, join(prefix, p ? p.text : ''), out);
+      if (list) collectLeaves(list, join(prefix, p ? p.text : ''), out, depth + 1);
       return;
     }
     case 'use_list':
-      for (const t of tree.namedChildren) collectLeaves(t, prefix, out);
+      for (const t of tree.namedChildren) collectLeaves(t, prefix, out, depth + 1);
       return;
     default:
   }
 }
 
 /** The use tree without the dead leaves; null when nothing is left. */
-function render(tree: SyntaxNode, dead: Set<number>): string | null {
+function render(tree: SyntaxNode, dead: Set<number>, depth = 0): string | null {
+  if (depth > MAX_USE_NESTING) return tree.text;
   if (dead.has(tree.id)) return null;
   if (tree.type === 'scoped_use_list') {
     const p = tree.childForFieldName('path');
     const list = tree.childForFieldName('list');
     if (!list) return tree.text;
-    const items = list.namedChildren.map((t) => render(t, dead)).filter((t): t is string => t !== null);
+    const items = list.namedChildren.map((t) => render(t, dead, depth + 1)).filter((t): t is string => t !== null);
     if (items.length === 0) return null;
     if (items.length === list.namedChildren.length) return tree.text;
     const prefix = p ? `${p.text}::` : '';
@@ -115,7 +124,7 @@ function render(tree: SyntaxNode, dead: Set<number>): string | null {
     return `${prefix}{${items.join(', ')}}`;
   }
   if (tree.type === 'use_list') {
-    const items = tree.namedChildren.map((t) => render(t, dead)).filter((t): t is string => t !== null);
+    const items = tree.namedChildren.map((t) => render(t, dead, depth + 1)).filter((t): t is string => t !== null);
     if (items.length === 0) return null;
     return items.length === 1 ? items[0] : `{${items.join(', ')}}`;
   }

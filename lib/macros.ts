@@ -27,6 +27,13 @@ const CALL_LIKE = new Set([
 ]);
 const SELECT_LIKE = new Set(['select', 'select_biased']);
 const ALWAYS = new Set(['join', 'try_join', 'select', 'select_biased']);
+/**
+ * Macros nested deeper than this inside one another are not lowered (their
+ * arguments stay token trees): lowering recurses once per level, and deep
+ * input must not exhaust the stack (SPEC §11).
+ */
+const MAX_NESTING = 64;
+let nesting = 0;
 
 interface Edit extends Range {
   text: string;
@@ -81,6 +88,16 @@ function lowerCall(
   args: SyntaxNode,
   edits: Edit[],
 ): void {
+  if (nesting >= MAX_NESTING) return;
+  nesting++;
+  try {
+    lowerCallIn(text, pathStart, name, bang, args, edits);
+  } finally {
+    nesting--;
+  }
+}
+
+function lowerCallIn(text: string, pathStart: number, name: string, bang: SyntaxNode, args: SyntaxNode, edits: Edit[]): void {
   const open = args.firstChild?.type;
   if (SELECT_LIKE.has(name) && open === '{') {
     blank({ startIndex: pathStart, endIndex: bang.endIndex }, edits);

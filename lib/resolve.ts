@@ -249,45 +249,53 @@ export class Resolver {
     return scope;
   }
 
-  private collectUse(tree: SyntaxNode, prefix: string[], scope: Scope, at: SyntaxNode): void {
-    switch (tree.type) {
-      case 'identifier':
-      case 'scoped_identifier':
-      case 'crate':
-      case 'super':
-      case 'self': {
-        const path = this.usePath(prefix, tree, at);
-        if (!path) return;
-        const last = path[path.length - 1];
-        if (tree.type === 'self' && prefix.length) scope.uses.set(prefix[prefix.length - 1], join(path.slice(0, -1)));
-        else if (last !== 'self') scope.uses.set(last, join(path));
-        return;
+  /** The bindings of a use tree, depth first in source order, without recursion (use trees nest without bound). */
+  private collectUse(root: SyntaxNode, rootPrefix: string[], scope: Scope, at: SyntaxNode): void {
+    const stack: { tree: SyntaxNode; prefix: string[] }[] = [{ tree: root, prefix: rootPrefix }];
+    const push = (trees: SyntaxNode[], prefix: string[]) => {
+      for (let i = trees.length - 1; i >= 0; i--) stack.push({ tree: trees[i], prefix });
+    };
+    while (stack.length) {
+      const { tree, prefix } = stack.pop()!;
+      switch (tree.type) {
+        case 'identifier':
+        case 'scoped_identifier':
+        case 'crate':
+        case 'super':
+        case 'self': {
+          const path = this.usePath(prefix, tree, at);
+          if (!path) break;
+          const last = path[path.length - 1];
+          if (tree.type === 'self' && prefix.length) scope.uses.set(prefix[prefix.length - 1], join(path.slice(0, -1)));
+          else if (last !== 'self') scope.uses.set(last, join(path));
+          break;
+        }
+        case 'use_as_clause': {
+          const path = this.usePath(prefix, tree.childForFieldName('path'), at);
+          const alias = tree.childForFieldName('alias')?.text;
+          if (!path || !alias || alias === '_') break;
+          const full = path[path.length - 1] === 'self' ? path.slice(0, -1) : path;
+          scope.uses.set(alias, join(full));
+          break;
+        }
+        case 'use_wildcard': {
+          const inner = tree.namedChildren[0];
+          const path = inner ? this.usePath(prefix, inner, at) : this.usePath(prefix, null, at);
+          if (path) scope.globs.push(join(path));
+          break;
+        }
+        case 'scoped_use_list': {
+          const pathNode = tree.childForFieldName('path');
+          const path = pathNode ? this.usePath(prefix, pathNode, at) : prefix;
+          const list = tree.childForFieldName('list');
+          if (path && list) push(list.namedChildren, path);
+          break;
+        }
+        case 'use_list':
+          push(tree.namedChildren, prefix);
+          break;
+        default:
       }
-      case 'use_as_clause': {
-        const path = this.usePath(prefix, tree.childForFieldName('path'), at);
-        const alias = tree.childForFieldName('alias')?.text;
-        if (!path || !alias || alias === '_') return;
-        const full = path[path.length - 1] === 'self' ? path.slice(0, -1) : path;
-        scope.uses.set(alias, join(full));
-        return;
-      }
-      case 'use_wildcard': {
-        const inner = tree.namedChildren[0];
-        const path = inner ? this.usePath(prefix, inner, at) : this.usePath(prefix, null, at);
-        if (path) scope.globs.push(join(path));
-        return;
-      }
-      case 'scoped_use_list': {
-        const pathNode = tree.childForFieldName('path');
-        const path = pathNode ? this.usePath(prefix, pathNode, at) : prefix;
-        const list = tree.childForFieldName('list');
-        if (path && list) for (const t of list.namedChildren) this.collectUse(t, path, scope, at);
-        return;
-      }
-      case 'use_list':
-        for (const t of tree.namedChildren) this.collectUse(t, prefix, scope, at);
-        return;
-      default:
     }
   }
 
@@ -316,41 +324,48 @@ function pickGlob(globs: string[], name: string): string | null {
   return null;
 }
 
-/** The written segments of a path-like node. */
+/** The written segments of a path-like node (without recursion: paths can be as long as a file). */
 export function segmentsOf(node: SyntaxNode): { segments: string[]; absolute: boolean } | null {
-  switch (node.type) {
-    case 'identifier':
-    case 'type_identifier':
-    case 'crate':
-    case 'self':
-    case 'super':
-      return { segments: [node.text], absolute: false };
-    case 'scoped_identifier':
-    case 'scoped_type_identifier': {
-      const path = node.childForFieldName('path');
-      const name = node.childForFieldName('name');
-      if (!name) return null;
-      if (!path) {
-        const absolute = node.firstChild?.type === '::';
-        return { segments: [name.text], absolute };
+  const reversed: string[] = [];
+  let absolute = false;
+  for (let n: SyntaxNode = node; ; ) {
+    switch (n.type) {
+      case 'identifier':
+      case 'type_identifier':
+      case 'crate':
+      case 'self':
+      case 'super':
+        reversed.push(n.text);
+        return { segments: reversed.reverse(), absolute };
+      case 'scoped_identifier':
+      case 'scoped_type_identifier': {
+        const path = n.childForFieldName('path');
+        const name = n.childForFieldName('name');
+        if (!name) return null;
+        reversed.push(name.text);
+        if (!path) {
+          absolute = n.firstChild?.type === '::';
+          return { segments: reversed.reverse(), absolute };
+        }
+        if (path.type === 'bracketed_type') return null;
+        n = path;
+        break;
       }
-      if (path.type === 'generic_type' || path.type === 'bracketed_type') {
-        const inner = path.type === 'generic_type' ? segmentsOf(path) : null;
-        return inner ? { segments: [...inner.segments, name.text], absolute: inner.absolute } : null;
+      case 'generic_type': {
+        const t = n.childForFieldName('type');
+        if (!t) return null;
+        n = t;
+        break;
       }
-      const head = segmentsOf(path);
-      return head ? { segments: [...head.segments, name.text], absolute: head.absolute } : null;
+      case 'generic_function': {
+        const f = n.childForFieldName('function');
+        if (!f) return null;
+        n = f;
+        break;
+      }
+      default:
+        return null;
     }
-    case 'generic_type': {
-      const t = node.childForFieldName('type');
-      return t ? segmentsOf(t) : null;
-    }
-    case 'generic_function': {
-      const f = node.childForFieldName('function');
-      return f ? segmentsOf(f) : null;
-    }
-    default:
-      return null;
   }
 }
 
