@@ -101,20 +101,14 @@ function ancestorsOf(node: SyntaxNode, last: Link[]): { chain: Link[]; from: num
     cursor = node.tree.walk();
   }
   for (;;) {
-    if (!cursor.gotoFirstChild()) return null;
-    let found = false;
-    do {
-      const s = cursor.startIndex;
-      const e = cursor.endIndex;
-      if (s <= start && end <= e && e > s) {
-        const current = cursor.currentNode;
-        chain.push({ node: current, start: s, end: e });
-        if (s === start && e === end && current.id === id) return { chain, from };
-        found = true;
-        break;
-      }
-    } while (cursor.gotoNextSibling());
-    if (!found) return null;
+    // The child that holds `start` (siblings do not overlap); tree-sitter finds it natively.
+    if (cursor.gotoFirstChildForIndex(start) == null) return null;
+    const s = cursor.startIndex;
+    const e = cursor.endIndex;
+    if (!(s <= start && end <= e && e > s)) return null;
+    const current = cursor.currentNode;
+    chain.push({ node: current, start: s, end: e });
+    if (s === start && e === end && current.id === id) return { chain, from };
   }
 }
 type Parser = ParserType;
