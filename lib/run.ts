@@ -133,7 +133,7 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
   for (const filePath of discovery.files) {
     let raw: Buffer;
     try {
-      raw = fs.readFileSync(filePath);
+      raw = readRegularFile(filePath);
     } catch (e) {
       internalErrors.push(`Cannot read ${filePath}: ${(e as Error).message}`);
       continue;
@@ -283,10 +283,25 @@ export function decode(raw: Buffer): string | { problem: string } {
   }
 }
 
+/**
+ * Reads a regular file. A FIFO, socket or device is refused, not read
+ * (reading a FIFO with no writer waits forever); so is a directory.
+ */
+export function readRegularFile(p: string): Buffer {
+  const fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error(st.isDirectory() ? 'it is a directory' : 'not a regular file (a FIFO, socket or device)');
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** A file of a linted file's crate, for the index: its text, or null when unreadable or not UTF-8. */
 function readCrateFile(p: string): string | null {
   try {
-    const text = decode(fs.readFileSync(p));
+    const text = decode(readRegularFile(p));
     return typeof text === 'string' ? text : null;
   } catch {
     return null;
@@ -311,7 +326,7 @@ export function writeFixed(filePath: string, original: Buffer, output: string): 
   try {
     real = fs.realpathSync(filePath);
     st = fs.statSync(real);
-    if (!fs.readFileSync(real).equals(original)) return 'the file changed on disk since it was read';
+    if (!readRegularFile(real).equals(original)) return 'the file changed on disk since it was read';
   } catch (e) {
     return (e as Error).message;
   }

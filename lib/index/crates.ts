@@ -84,12 +84,21 @@ export function crateFiles(crate: CrateInfo): string[] {
           if (fs.existsSync(path.join(p, 'Cargo.toml'))) continue; // a nested crate
         }
         stack.push(p);
-      } else if (e.name.endsWith('.rs')) {
+      } else if (e.name.endsWith('.rs') && (e.isFile() || (e.isSymbolicLink() && isFile(p)))) {
+        // Regular files only: a FIFO named like a source file would never finish reading.
         out.push(p);
       }
     }
   }
   return out.sort();
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function isDir(p: string): boolean {
