@@ -133,11 +133,16 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
   const linted = new Set(files.map((f) => f.filePath));
   // Workers when the files the prefilter lets through (without the index) hold enough text.
   let bytes = 0;
+  let passing = 0;
   files.forEach((f, i) => {
-    if (mayReport(enabled[i], prefilterInputs[i], o.reportUnusedDisableDirectives)) bytes += f.text.length;
+    if (!mayReport(enabled[i], prefilterInputs[i], o.reportUnusedDisableDirectives)) return;
+    bytes += f.text.length;
+    passing++;
   });
   const workers =
-    o.threads > 1 && bytes >= PARALLEL_MIN_BYTES ? Math.min(o.threads, Math.max(2, Math.floor(bytes / PARALLEL_MIN_BYTES))) : 0;
+    o.threads > 1 && bytes >= PARALLEL_MIN_BYTES && passing > 1
+      ? Math.min(o.threads, passing, Math.max(2, Math.floor(bytes / PARALLEL_MIN_BYTES)))
+      : 0;
   // The rest of the crates: read now when workers need the texts or the cache
   // looks every file up, else when the index needs them.
   const universe = [...files];
