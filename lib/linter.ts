@@ -12,6 +12,7 @@ import { FileConfig, LintMessage } from './types';
 import { ProjectIndex } from './project';
 import { applyDirectives, parseDirectives, unusedDirectiveMessages } from './directives';
 import { modulePathOf } from './modules';
+import { mayReport } from './prefilter';
 import { allRules } from '../rules';
 
 export interface LintOptions {
@@ -44,9 +45,12 @@ export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
       .filter(([id, s]) => s.severity !== 0 && rules.has(id))
       .map(([id]) => id),
   );
+  // A rule whose prefilter this text fails cannot report in it: it is not run (lib/prefilter.ts).
+  const prefilterInput = { filePath: source.filePath, text: source.text, project, code: undefined as string | null | undefined };
   for (const [id, setting] of Object.entries(opts.config.rules)) {
     const rule = rules.get(id);
     if (!rule || setting.severity === 0) continue;
+    if (rule.meta.prefilter && !mayReport([rule], prefilterInput)) continue;
     const severity = setting.severity;
     const ctx: RuleContext<any> = {
       id,
@@ -112,10 +116,11 @@ export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
   return { messages: kept, errors };
 }
 
-/** Without a project, the file is its own project (indexed from its tree, not parsed again). */
+/** Without a project, the file is its own project (summarised from its tree only if a rule asks). */
 function singleFileProject(source: SourceFile): ProjectIndex {
   const index = new ProjectIndex();
-  index.updateSource(source);
+  index.addOnDemand([{ filePath: source.filePath, text: source.withBOM(source.text) }]);
+  index.offer(source);
   return index;
 }
 
