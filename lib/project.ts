@@ -263,7 +263,8 @@ export class ProjectIndex {
     if (this.tokioMainCache !== null) return this.tokioMainCache;
     let found = false;
     for (const f of this.files.values()) if (f.summary.hasTokioMain) found = true;
-    if (!found) for (const p of this.pending.values()) if (TOKIO_MAIN.test(this.textOf(p) ?? '')) found = true;
+    // As the summary tests it: on the text without its BOM.
+    if (!found) for (const p of this.pending.values()) if (TOKIO_MAIN.test((this.textOf(p) ?? '').replace(/^\uFEFF/, ''))) found = true;
     return (this.tokioMainCache = found);
   }
 

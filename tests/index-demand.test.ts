@@ -217,7 +217,9 @@ function randomProject(seed: number): Files {
     files.push({ filePath: `src/${m}.rs`, text: `${out.join('\n\n')}\n` });
   }
   if (r() < 0.5) lib.push(`pub async fn serve() {\n${body(fns[0])}\n}`);
-  files.unshift({ filePath: 'src/lib.rs', text: `${lib.join('\n')}\n` });
+  // Sometimes the program's #[tokio::main], first thing after a BOM (it decides the ambient runtime).
+  const main = r() < 0.4 ? '\uFEFF#[tokio::main]\nasync fn start() {}\n' : '';
+  files.unshift({ filePath: 'src/lib.rs', text: `${main}${lib.join('\n')}\n` });
   return files;
 }
 
