@@ -100,6 +100,8 @@ export type WorkerRequest =
   | { type: 'init'; universe: { filePath: string; text: string }[]; options: SessionOptions }
   | { type: 'summarize'; seq: number; files: { filePath: string; text: string }[]; keep: string[] }
   | { type: 'summaries'; list: [string, FileSummary][] }
+  | { type: 'willLint'; filePaths: string[] }
+  | { type: 'wontLint'; filePaths: string[] }
   | { type: 'lint'; seq: number; task: LintTask };
 
 export type WorkerReply =
@@ -181,7 +183,9 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
     stats.indexMs = now() - t;
     t = now();
 
-    // Phase 2.
+    // Phase 2. Parses made from here on of files to lint are kept for their turn (the prefilter below
+    // may summarise some, on the main thread, for the runtime accessors it asks about).
+    pool.willLint([...linted]);
     const outcomes: FileOutcome[] = files.map(() => ({ messages: [], errors: [] }));
     const current = files.map((f) => f.text);
     const summaryOf: (FileSummary | undefined)[] = [];
@@ -207,6 +211,7 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
       tasks.push({ id: i, filePath: f.filePath, text: f.text, config });
     });
     stats.linted = tasks.length;
+    pool.wontLint(files.filter((_, i) => outcomes[i].skipped || outcomes[i].cached).map((f) => f.filePath));
     const account = (r: LintTaskResult) => {
       stats.parseCpuMs += r.parseMs;
       stats.ruleCpuMs += r.lintMs;
@@ -405,6 +410,19 @@ class Pool {
     });
   }
 
+  /** The files phase 2 lints: each thread keeps the parses its index makes of them. */
+  willLint(filePaths: string[]): void {
+    if (this.local) this.local.willLint(filePaths);
+    else this.workers.forEach((w, i) => this.alive(i) && w.postMessage({ type: 'willLint', filePaths } satisfies WorkerRequest));
+  }
+
+  /** Files phase 2 does not lint after all (skipped, cached): their parses are let go. */
+  wontLint(filePaths: string[]): void {
+    if (filePaths.length === 0) return;
+    if (this.local) this.local.wontLint(filePaths);
+    else this.workers.forEach((w, i) => this.alive(i) && w.postMessage({ type: 'wontLint', filePaths } satisfies WorkerRequest));
+  }
+
   /** Phase 2: lints the tasks, a file's task on the thread holding its parse when there is one. */
   async lint(tasks: LintTask[], owner: Map<string, number>, onResult: (r: LintTaskResult) => void): Promise<void> {
     if (this.local) {
@@ -423,11 +441,17 @@ class Pool {
     const run = async (i: number): Promise<void> => {
       for (;;) {
         if (!this.alive(i)) break;
-        const task = own[i].shift() ?? shared.shift();
+        // Its own tasks first: those whose parse it holds (from phase 1, or made by its index since).
+        let task = own[i].shift();
+        if (!task) {
+          const mine = shared.findIndex((t) => owner.get(t.filePath) === i);
+          task = mine >= 0 ? shared.splice(mine, 1)[0] : shared.shift();
+        }
         if (!task) break;
         const reply = await this.request(i, (seq) => ({ type: 'lint', seq, task }));
         if (reply.type === 'linted') {
           owner.set(task.filePath, i);
+          for (const p of reply.result.kept ?? []) if (!owner.has(p)) owner.set(p, i);
           onResult(reply.result);
         } else if (reply.type === 'failed') {
           // The task that was running when the worker failed is not tried again.

@@ -139,6 +139,8 @@ export class ProjectIndex {
   private offered: SourceFile | null = null;
   /** Milliseconds spent summarising files on demand (parses included). */
   indexMs = 0;
+  /** Told of each parse the index makes of a file's text (a lint session keeps those it will lint). */
+  onParse?: (source: SourceFile) => void;
 
   /** An index over in-memory texts (tests, --stdin, the editor's open buffers). */
   static fromTexts(entries: Iterable<{ filePath: string; text: string }>): ProjectIndex {
@@ -398,7 +400,12 @@ export class ProjectIndex {
         continue;
       }
       const o = this.offered;
-      const source = o && path.resolve(o.filePath) === p.filePath && o.withBOM(o.text) === text ? o : new SourceFile(p.filePath, text);
+      let source: SourceFile;
+      if (o && path.resolve(o.filePath) === p.filePath && o.withBOM(o.text) === text) source = o;
+      else {
+        source = new SourceFile(p.filePath, text);
+        this.onParse?.(source);
+      }
       const summary = summarize(source, new Resolver(modulePathOf(source.filePath)));
       this.putSummary(p.filePath, summary);
       this.summaryStore?.set(p.filePath, text, summary);

@@ -7,6 +7,7 @@
  * Everything that crosses threads is plain data: tasks, summaries,
  * messages, fixed text.
  */
+import * as path from 'path';
 import { SourceFile } from './source';
 import { Resolver } from './resolve';
 import { modulePathOf } from './modules';
@@ -44,6 +45,8 @@ export interface LintTaskResult {
   errors: string[];
   /** The file could not be linted at all. */
   internalError?: string;
+  /** Files to lint whose parse the thread now holds (made by the index): their tasks are best sent there. */
+  kept?: string[];
   /** Milliseconds: parsing for the rules, the rules and fixes, indexing other files on demand. */
   parseMs: number;
   lintMs: number;
@@ -51,14 +54,39 @@ export interface LintTaskResult {
 }
 
 export class LintSession {
-  /** Parses made for phase 1 of files linted in phase 2 (and the last fixed parse of each file). */
+  /** Parses of files to lint made before their turn (phase 1, the index), and the last fixed parse of each file. */
   private readonly kept = new Map<string, SourceFile>();
+  /** The files this run lints and has not linted yet: parses of them are worth keeping. */
+  private readonly lintable = new Set<string>();
+  /** Files whose parse this session took since the last task (the caller sends their tasks here). */
+  private newlyKept: string[] = [];
 
   constructor(
     readonly project: ProjectIndex,
     private readonly options: SessionOptions,
     private readonly rules?: ReadonlyMap<string, RuleModule<any>>,
-  ) {}
+  ) {
+    project.onParse = (source) => {
+      const p = path.resolve(source.filePath);
+      if (!this.lintable.has(p) || this.kept.has(p)) return;
+      this.kept.set(p, source);
+      this.newlyKept.push(p);
+    };
+  }
+
+  /** The files the run will lint (parses the index makes of them are kept for their lint). */
+  willLint(filePaths: Iterable<string>): void {
+    for (const p of filePaths) this.lintable.add(path.resolve(p));
+  }
+
+  /** Files the run will not lint after all: parses kept for them are let go. */
+  wontLint(filePaths: Iterable<string>): void {
+    for (const p of filePaths) {
+      const abs = path.resolve(p);
+      this.lintable.delete(abs);
+      this.kept.delete(abs);
+    }
+  }
 
   /**
    * Phase 1: summaries of these files of the index (texts as registered);
@@ -78,6 +106,7 @@ export class LintSession {
     const result: LintTaskResult = { id: task.id, messages: [], passes: 0, errors: [], parseMs: 0, lintMs: 0, indexMs: 0 };
     const indexBefore = this.project.indexMs;
     let t = now();
+    this.lintable.delete(path.resolve(task.filePath));
     try {
       let source = this.kept.get(task.filePath);
       this.kept.delete(task.filePath);
@@ -102,6 +131,10 @@ export class LintSession {
     }
     result.indexMs = this.project.indexMs - indexBefore;
     result.lintMs = now() - t - result.indexMs;
+    if (this.newlyKept.length) {
+      result.kept = this.newlyKept;
+      this.newlyKept = [];
+    }
     return result;
   }
 

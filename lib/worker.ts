@@ -29,6 +29,12 @@ port.on('message', (req: WorkerRequest) => {
       case 'summaries':
         session.addSummaries(req.list);
         break;
+      case 'willLint':
+        session.willLint(req.filePaths);
+        break;
+      case 'wontLint':
+        session.wontLint(req.filePaths);
+        break;
       case 'lint':
         reply = { type: 'linted', seq: req.seq, result: session.lint(req.task) };
         break;
