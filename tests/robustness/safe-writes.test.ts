@@ -72,13 +72,15 @@ describe('--fix writes', () => {
 });
 
 describe('a --fix run killed while writing', () => {
-  const FILES = 1500;
+  const FILES = 2500;
 
   /** Starts `--fix` on the crate and SIGKILLs it as soon as the first fixed file lands. */
   function fixAndKill(root: string): Promise<void> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [BIN, '--fix', '--format', 'compact'], { cwd: root, stdio: 'ignore' });
-      const watcher = fs.watch(path.join(root, 'src'), () => {
+      // The first fixed file renamed into place (not the temp file being created) is the signal.
+      const watcher = fs.watch(path.join(root, 'src'), (_event, name) => {
+        if (!name || !/^f\d{4}\.rs$/.test(String(name))) return;
         watcher.close();
         child.kill('SIGKILL');
       });
@@ -91,7 +93,7 @@ describe('a --fix run killed while writing', () => {
 
   test('leaves every file old or new, never torn, and no temp file a later run would lint', async () => {
     let sawBoth = false;
-    for (let attempt = 0; attempt < 3 && !sawBoth; attempt++) {
+    for (let attempt = 0; attempt < 5 && !sawBoth; attempt++) {
       const files: Record<string, string> = {};
       for (let i = 0; i < FILES; i++) files[`src/f${String(i).padStart(4, '0')}.rs`] = sleepFile(i);
       const root = crate(files);
