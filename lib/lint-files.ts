@@ -218,6 +218,8 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
       stats.indexCpuMs += r.indexMs;
     };
     let changed: number[] = [];
+    /** Whether another round could change anything (see LintTaskResult.changesAnswers, unsettled). */
+    let again = false;
     await pool.lint(tasks, owner, (r) => {
       account(r);
       const f = files[r.id];
@@ -228,31 +230,36 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
         current[r.id] = r.output;
         summaryOf[r.id] = r.summary;
         changed.push(r.id);
+        if (r.changesAnswers || r.unsettled) again = true;
       } else if (o.cache && r.errors.length === 0 && r.internalError === undefined) {
         o.cache.storeMessages(f.filePath, f.text, { config: configs[r.id], reportUnusedDisableDirectives: o.reportUnusedDisableDirectives }, r.messages);
       }
       progress();
     });
 
-    // Fixing across files: re-index what changed, fix every file again.
-    for (let round = 1; round < MAX_ROUNDS && changed.length; round++) {
+    // Fixing across files: re-index what changed, fix every file again — when that can change
+    // anything: some fix changed what the index answers, or left fixes unapplied. Otherwise every
+    // file would be linted again with the same answers and come out the same.
+    for (let round = 1; round < MAX_ROUNDS && changed.length && again; round++) {
+      again = false;
       const updates: [string, FileSummary][] = changed.filter((i) => summaryOf[i]).map((i) => [files[i].filePath, summaryOf[i]!]);
       for (const [filePath, summary] of updates) project.addSummary(filePath, summary);
       pool.broadcast(updates, new Map());
-      const again: LintTask[] = [];
+      const tasksAgain: LintTask[] = [];
       files.forEach((f, i) => {
         if (outcomes[i].internalError !== undefined || outcomes[i].cached) return;
         if (outcomes[i].skipped && !mayReport(enabled[i], { filePath: f.filePath, text: current[i], project }, o.reportUnusedDisableDirectives)) return;
-        again.push({ id: i, filePath: f.filePath, text: current[i], config: configs[i] });
+        tasksAgain.push({ id: i, filePath: f.filePath, text: current[i], config: configs[i] });
       });
       const next: number[] = [];
-      await pool.lint(again, owner, (r) => {
+      await pool.lint(tasksAgain, owner, (r) => {
         account(r);
         if (r.output === undefined || r.internalError !== undefined) return;
         outcomes[r.id] = { messages: r.messages, errors: r.errors, output: r.output };
         current[r.id] = r.output;
         summaryOf[r.id] = r.summary;
         next.push(r.id);
+        if (r.changesAnswers || r.unsettled) again = true;
       });
       changed = next;
     }

@@ -121,8 +121,6 @@ export class ProjectIndex {
   private lastRank = -1;
   private readonly pending = new Map<string, Pending>();
   private read: ((p: string) => string | null) | null = null;
-  /** Pending files by the words of their text, built on the first question that needs it. */
-  private wordIndex: Map<string, Pending[]> | null = null;
   /** Since the last change: names whose files are all summarised; fns whose callers all are. */
   private readonly followedNames = new Set<string>();
   private readonly followedKeys = new Set<string>();
@@ -230,6 +228,23 @@ export class ProjectIndex {
     this.tokioMainCache = null;
   }
 
+  /**
+   * What of a summary the index's answers depend on, as a string: summaries
+   * with equal keys give every file the same answers. Calls whose paths name
+   * nothing in the project's crates (`std::…`, `tokio::…`) and fn lines do
+   * not count; everything else does.
+   */
+  answersKey(summary: FileSummary): string {
+    const counts = (c: { path: string | null; method: string | null }) =>
+      c.method !== null || (c.path !== null && (c.path.startsWith('crate::') || this.crateNames.has(c.path.split('::')[0])));
+    const { fns, looseCalls, ...rest } = summary;
+    return JSON.stringify({
+      ...rest,
+      fns: fns.map(({ line: _line, calls, ...f }) => ({ ...f, calls: calls.filter(counts) })),
+      looseCalls: looseCalls.filter(counts),
+    });
+  }
+
   /** Every indexed file (absolute path) with its crate and summary; summarises every pending file first. */
   entries(): IterableIterator<[string, Readonly<Entry>]> {
     this.ensureAll();
@@ -245,7 +260,6 @@ export class ProjectIndex {
     this.derived.delete(abs);
     this.accessorFileList = null;
     this.useAliases = null;
-    this.wordIndex = null;
     this.graphCache = null;
     this.changed();
   }
@@ -288,7 +302,6 @@ export class ProjectIndex {
     }
     this.accessorFileList = null;
     this.useAliases = null;
-    this.wordIndex = null;
     this.changed();
   }
 
@@ -412,31 +425,19 @@ export class ProjectIndex {
     }
   }
 
-  /** Pending files whose text holds one of these words. */
+  /** Pending files whose code (comments and strings aside) holds one of these words, in registration order. */
   private pendingNaming(names: Iterable<string>): Pending[] {
     if (this.pending.size === 0) return [];
-    if (!this.wordIndex) {
-      this.wordIndex = new Map();
-      for (const p of this.pending.values()) {
-        const text = this.textOf(p);
-        if (text === null) continue;
-        for (const w of wordSet(text)) {
-          const list = this.wordIndex.get(w);
-          if (list) list.push(p);
-          else this.wordIndex.set(w, [p]);
-        }
-      }
-    }
     const wanted = [...names];
-    const out = new Set<Pending>();
-    for (const n of wanted) for (const p of this.wordIndex.get(n) ?? []) if (this.pending.has(p.filePath)) out.add(p);
-    // A name only in comments or strings does not count: the code is lexed for the files the text names it in.
-    return [...out]
-      .filter((p) => {
-        const words = this.wordsOf(p.filePath);
-        return words === null || wanted.some((n) => words.has(n));
-      })
-      .sort((a, b) => this.ranks.get(a.filePath)! - this.ranks.get(b.filePath)!);
+    const out: Pending[] = [];
+    for (const p of this.pending.values()) {
+      const text = this.textOf(p);
+      // A substring search first (fast), then a whole-word check on the code of the files it finds.
+      if (text === null || !wanted.some((n) => text.includes(n))) continue;
+      const words = this.wordsOf(p.filePath);
+      if (words === null || wanted.some((n) => words.has(n))) out.push(p);
+    }
+    return out;
   }
 
   /**

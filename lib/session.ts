@@ -13,7 +13,7 @@ import { Resolver } from './resolve';
 import { modulePathOf } from './modules';
 import { ProjectIndex } from './project';
 import { FileSummary, summarize } from './index/summary';
-import { lintAndFix } from './fixer';
+import { isApplicable, lintAndFix } from './fixer';
 import type { RuleModule } from './rule';
 import type { FileConfig, LintMessage } from './types';
 
@@ -40,6 +40,10 @@ export interface LintTaskResult {
   output?: string;
   /** Summary of the fixed text, for the next round of fixing across files. */
   summary?: FileSummary;
+  /** Whether the fixes changed what the index answers (the summary, as far as answers go). */
+  changesAnswers?: boolean;
+  /** Whether applicable fixes are left that the passes did not apply. */
+  unsettled?: boolean;
   passes: number;
   /** Rules that threw, as "rule-id: message". */
   errors: string[];
@@ -115,13 +119,19 @@ export class LintSession {
       t = now();
       this.project.offer(source);
       const { fixing, unsafe, reportUnusedDisableDirectives } = this.options;
+      const fixUnsafe = unsafe;
       const run = lintAndFix(task.filePath, task.text, { config: task.config, project: this.project, reportUnusedDisableDirectives, unsafe, rules: this.rules }, fixing, source);
       result.messages = run.lint.messages;
       result.errors = run.lint.errors;
       result.passes = run.passes;
       if (run.changed) {
         result.output = run.source.withBOM(run.source.text);
-        result.summary = summarize(run.source, new Resolver(modulePathOf(task.filePath)));
+        const resolver = () => new Resolver(modulePathOf(task.filePath));
+        result.summary = summarize(run.source, resolver());
+        // Another round of fixing across files is needed only if what the index answers may change,
+        // or fixes are left that the passes did not apply.
+        result.changesAnswers = this.project.answersKey(summarize(source, resolver())) !== this.project.answersKey(result.summary);
+        result.unsettled = run.lint.messages.some((m) => isApplicable(m.fix, fixUnsafe));
         this.kept.set(task.filePath, run.source);
       }
     } catch (e) {

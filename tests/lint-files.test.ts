@@ -1,0 +1,83 @@
+/**
+ * Phases 1 and 2 of a run (lib/lint-files.ts): worker threads give the
+ * results one thread gives, in the same order; the prefilter skips files no
+ * rule could report in and nothing else; fixing across files goes on in
+ * rounds while a fix changes what the index answers. Worker threads run the
+ * build in dist/ (`npm test` builds first).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runLint, RunOutcome } from '../lib/run';
+import { generateCorpus } from '../bench/corpus';
+import { copyCrate } from './crate-oracle';
+import { allRules } from '../rules';
+
+const tmp: string[] = [];
+afterAll(() => {
+  for (const d of tmp) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function corpus(files: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rustokio-lint-files-'));
+  tmp.push(dir);
+  return generateCorpus(path.join(dir, 'crate'), { files, seed: 11 }).root;
+}
+
+/** Everything a run reports, paths made relative. */
+function report(out: RunOutcome, root: string) {
+  return {
+    exitCode: out.exitCode,
+    internalErrors: out.internalErrors,
+    results: out.results.map((r) => ({ ...r, filePath: path.relative(root, r.filePath) })),
+  };
+}
+
+describe('worker threads', () => {
+  it('give what one thread gives, file by file and in order, linting and fixing', async () => {
+    const root = corpus(450);
+    for (const fixDryRun of [false, true]) {
+      const one = await runLint({ cwd: root, threads: 1, fixDryRun, unsafeFixes: true });
+      const two = await runLint({ cwd: root, threads: 2, fixDryRun, unsafeFixes: true });
+      expect(one.stats.engine!.workers).toBe(0);
+      expect(two.stats.engine!.workers).toBe(2);
+      expect(report(two, root)).toEqual(report(one, root));
+      expect(one.results.map((r) => r.filePath)).toEqual([...one.results.map((r) => r.filePath)].sort());
+      expect(one.results.some((r) => r.messages.length > 0)).toBe(true);
+      if (fixDryRun) expect(one.results.some((r) => r.output !== undefined)).toBe(true);
+    }
+  });
+
+  it('are not started for a small run', async () => {
+    const root = corpus(20);
+    const out = await runLint({ cwd: root, patterns: [path.join(root, 'src', 'main.rs')] });
+    expect(out.stats.engine!.workers).toBe(0);
+  });
+});
+
+describe('the prefilter', () => {
+  it('skips the files no rule could report in, and only those', async () => {
+    const root = corpus(120);
+    const out = await runLint({ cwd: root, threads: 1 });
+    const e = out.stats.engine!;
+    expect(e.skipped).toBeGreaterThan(out.results.length / 2);
+    expect(e.linted + e.skipped).toBe(out.results.length);
+    // The same rules without prefilters lint every file with every rule, and find the same.
+    const unfiltered = new Map([...allRules].map(([id, r]) => [id, { ...r, meta: { ...r.meta, prefilter: undefined } }]));
+    const everyFile = await runLint({ cwd: root, threads: 1, rules: unfiltered });
+    expect(everyFile.stats.engine!.skipped).toBe(0);
+    expect(report(everyFile, root)).toEqual(report(out, root));
+  });
+});
+
+describe('fixing across files', () => {
+  it('fixes the uses of a shared runtime in other files, then gives its definitions their fix', async () => {
+    const dir = copyCrate(path.join(__dirname, 'fixtures', 'crates', 'seed-runtime'));
+    tmp.push(dir);
+    const out = await runLint({ cwd: dir, fix: true, unsafeFixes: true, threads: 1 });
+    expect(out.internalErrors).toEqual([]);
+    const definitions = fs.readFileSync(path.join(dir, 'src', 'runtime', 'mod.rs'), 'utf8');
+    expect(definitions.match(/#\[deprecated/g)).toHaveLength(2);
+    expect(fs.readFileSync(path.join(dir, 'src', 'tool', 'router.rs'), 'utf8')).not.toMatch(/shared_runtime/);
+  });
+});
