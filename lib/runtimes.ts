@@ -596,6 +596,8 @@ export class RuntimeFacts {
       return !!recv && recv.kind === 'builder' && recv.layers.length === 0;
     }
     if (f.type !== 'scoped_identifier' && f.type !== 'identifier') return false;
+    // A path keeps its last segment through resolution: only `…::new` can be `Runtime::new` (cheap check first).
+    if (f.type === 'scoped_identifier' && f.childForFieldName('name')?.text !== 'new') return false;
     return this.resolver.resolve(f) === TOKIO_RUNTIME_NEW;
   }
 
