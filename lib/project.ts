@@ -127,7 +127,10 @@ export class ProjectIndex {
   private readonly followedReexports = new Set<string>();
   /** Texts of the files registered on demand (kept once summarised, for checks by name). */
   private readonly texts = new Map<string, string>();
-  private readonly derived = new Map<string, { code?: string; words?: Set<string>; useWords?: Set<string>; candidates?: Set<string> }>();
+  private readonly derived = new Map<
+    string,
+    { code?: string; words?: Set<string>; useWords?: Set<string>; candidates?: Set<string>; own?: Set<string> }
+  >();
   /** The registered files whose code may define runtime accessors. */
   private accessorFileList: string[] | null = null;
   /** `use … name as alias` of every registered file: name → aliases. */
@@ -383,6 +386,18 @@ export class ProjectIndex {
     return d.words;
   }
 
+  /** The names of the statics and fns a file's code defines (every one, found without parsing). */
+  private ownItemsOf(abs: string): Set<string> {
+    const d = this.derive(abs);
+    if (!d.own) {
+      const code = this.codeOf(abs) ?? '';
+      d.own = new Set<string>();
+      for (const m of code.matchAll(STATIC_NAME)) d.own.add(m[1]);
+      for (const m of code.matchAll(FN_NAME)) d.own.add(m[1]);
+    }
+    return d.own;
+  }
+
   private useWordsOf(abs: string): Set<string> | null {
     const d = this.derive(abs);
     if (!d.useWords) {
@@ -506,12 +521,22 @@ export class ProjectIndex {
     const words = forFile === undefined ? null : this.wordsOf(forFile);
     if (words && chosen.length) {
       const aliases = this.aliasClosure();
+      const own = this.ownItemsOf(forFile!);
+      const code = this.codeOf(forFile!) ?? '';
+      const uses = this.useWordsOf(forFile!) ?? new Set<string>();
+      const globs = /::\s*\*/.test(code);
+      // A name the file defines itself means its own item there, unless it is imported (by name or a
+      // glob: the definition may sit in an inner module) or written as a path (`x::NAME`).
+      const names = (n: string) =>
+        words.has(n) &&
+        (!own.has(n) || uses.has(n) || globs || new RegExp(`::\\s*${escapeRe(n)}(?![A-Za-z0-9_\\u00a1-\\uffff])`).test(code));
       chosen = chosen.filter((p) => {
+        if (p === forFile) return true;
         const d = this.derive(p);
         d.candidates ??= accessorCandidates(this.codeOf(p) ?? '');
         for (const n of d.candidates) {
-          if (words.has(n)) return true;
-          for (const a of aliases(n)) if (words.has(a)) return true;
+          if (names(n)) return true;
+          for (const a of aliases(n)) if (names(a)) return true;
         }
         return false;
       });

@@ -203,6 +203,16 @@ function randomProject(seed: number): Files {
       out.push(`pub struct ${type};\nimpl ${type} {\n${ms.map((f) => `    pub ${f.async ? 'async ' : ''}fn ${f.name}(&self) {\n${body(f)}\n        Self::helper();\n    }`).join('\n')}\n    fn helper() {}\n}`);
     }
     if (r() < 0.2) out.push(`#[cfg(unix)]\npub fn ${pick(names)}() { std::thread::sleep(d); }`);
+    if (rtMod && m !== rtMod && r() < 0.35) {
+      // A module with a runtime of its own under the same names, used by bare name; and the shared
+      // one reached by a use list, a glob (own definition in an inner module) or a path.
+      out.push('static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();');
+      const way = Math.floor(r() * 4);
+      if (way === 0) out.push(`use crate::${rtMod}::{shared_runtime as theirs};\npub fn use_theirs() { theirs().spawn(async {}); }`);
+      if (way === 1) out.push(`use crate::${rtMod}::*;\nmod inner {\n    pub fn pool() -> &'static tokio::runtime::Runtime { super::RT.get().unwrap() }\n}\npub fn use_glob() { pool().spawn(async {}); }`);
+      if (way === 2) out.push(`pub fn use_path() { crate::${rtMod}::RT.get().unwrap().spawn(async {}); }`);
+      out.push(`pub fn shared_runtime() -> &'static tokio::runtime::Runtime {\n    RT.get().unwrap()\n}\npub fn use_own() { shared_runtime().spawn(async {}); RT.get().unwrap().spawn(async {}); }`);
+    }
     if (m === rtMod) {
       const alias = r() < 0.5;
       const rt = alias ? 'Rt' : 'tokio::runtime::Runtime';
