@@ -125,6 +125,7 @@ export class ProjectIndex {
   private readonly followedNames = new Set<string>();
   private readonly followedKeys = new Set<string>();
   private readonly followedReexports = new Set<string>();
+  private readonly followedRefs = new Set<string>();
   /** Texts of the files registered on demand (kept once summarised, for checks by name). */
   private readonly texts = new Map<string, string>();
   private readonly derived = new Map<
@@ -228,6 +229,7 @@ export class ProjectIndex {
     this.followedNames.clear();
     this.followedKeys.clear();
     this.followedReexports.clear();
+    this.followedRefs.clear();
     this.tokioMainCache = null;
   }
 
@@ -386,6 +388,24 @@ export class ProjectIndex {
     return d.words;
   }
 
+  /**
+   * Whether a file's code may refer by path to an item named `name` of
+   * another module. A name the file defines itself means its own item there,
+   * unless it is imported by name (the definition may sit in an inner
+   * module) or written as a path (`x::name`). Glob imports do not count: the
+   * resolver never resolves a name through one to an item of the crate
+   * (should it learn to, the generated projects of
+   * tests/index-demand.test.ts show what to change here). Method calls are
+   * not paths: reachability does not ask this.
+   */
+  private mayReferToOther(abs: string, name: string): boolean {
+    const words = this.wordsOf(abs);
+    if (words === null) return true;
+    if (!words.has(name)) return false;
+    if (!this.ownItemsOf(abs).has(name) || this.useWordsOf(abs)?.has(name)) return true;
+    return new RegExp(`::\\s*${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`).test(this.codeOf(abs) ?? '');
+  }
+
   /** The names of the statics and fns a file's code defines (every one, found without parsing). */
   private ownItemsOf(abs: string): Set<string> {
     const d = this.derive(abs);
@@ -476,6 +496,26 @@ export class ProjectIndex {
   }
 
   /**
+   * `followNames` for references by path (uses of a runtime accessor): files
+   * where the names can only mean items of their own are passed by.
+   */
+  private followPathReferences(names: Iterable<string>): void {
+    if (this.pending.size === 0) return;
+    let frontier = [...new Set(names)].filter((n) => !this.followedNames.has(n) && !this.followedRefs.has(n));
+    while (frontier.length) {
+      for (const n of frontier) this.followedRefs.add(n);
+      const hits = this.pendingNaming(frontier).filter((p) => frontier.some((n) => this.mayReferToOther(p.filePath, n)));
+      this.summarizePending(hits);
+      const wanted = new Set(frontier);
+      const next = new Set<string>();
+      for (const { summary } of this.files.values()) {
+        for (const [from, to] of summary.aliases) if (wanted.has(lastSegment(to))) next.add(lastSegment(from));
+      }
+      frontier = [...next].filter((n) => !this.followedNames.has(n) && !this.followedRefs.has(n));
+    }
+  }
+
+  /**
    * Makes the index hold every fn from which the fn `key` (named `name`) can
    * be reached, as a full index would: the files naming it, then the sync
    * fns whose calls land on it (by the graph's own resolution), their files'
@@ -521,17 +561,8 @@ export class ProjectIndex {
     const words = forFile === undefined ? null : this.wordsOf(forFile);
     if (words && chosen.length) {
       const aliases = this.aliasClosure();
-      const own = this.ownItemsOf(forFile!);
-      const code = this.codeOf(forFile!) ?? '';
-      const uses = this.useWordsOf(forFile!) ?? new Set<string>();
-      const globs = /::\s*\*/.test(code);
-      // A name the file defines itself means its own item there, unless it is imported (by name or a
-      // glob: the definition may sit in an inner module) or written as a path (`x::NAME`).
-      const names = (n: string) =>
-        words.has(n) &&
-        (!own.has(n) || uses.has(n) || globs || new RegExp(`::\\s*${escapeRe(n)}(?![A-Za-z0-9_\\u00a1-\\uffff])`).test(code));
+      const names = (n: string) => this.mayReferToOther(forFile!, n);
       chosen = chosen.filter((p) => {
-        if (p === forFile) return true;
         const d = this.derive(p);
         d.candidates ??= accessorCandidates(this.codeOf(p) ?? '');
         for (const n of d.candidates) {
@@ -654,7 +685,7 @@ export class ProjectIndex {
    */
   runtimeAccessorUsesElsewhere(filePath: string, accessorPath: string): number {
     this.ensureAccessorFiles(path.resolve(filePath));
-    this.followNames([lastSegment(accessorPath)]);
+    this.followPathReferences([lastSegment(accessorPath)]);
     const abs = path.resolve(filePath);
     const crateId = this.crateIdOf(abs) ?? '';
     const target = this.graph.resolveAlias(this.graph.qualifyPath(crateId, accessorPath) ?? qualify(crateId, accessorPath));
