@@ -240,14 +240,31 @@ export class ProjectIndex {
    * not count; everything else does.
    */
   answersKey(summary: FileSummary): string {
+    const ours = (p: string) => p.startsWith('crate::') || this.crateNames.has(p.split('::')[0]);
+    // A method call can land only on a fn of that name somewhere in the project.
     const counts = (c: { path: string | null; method: string | null }) =>
-      c.method !== null || (c.path !== null && (c.path.startsWith('crate::') || this.crateNames.has(c.path.split('::')[0])));
-    const { fns, looseCalls, ...rest } = summary;
+      (c.path !== null && ours(c.path)) || (c.method !== null && this.definesFn(c.method));
+    const { fns, looseCalls, aliases, ...rest } = summary;
     return JSON.stringify({
       ...rest,
+      aliases: aliases.filter(([, to]) => ours(to)),
       fns: fns.map(({ line: _line, calls, ...f }) => ({ ...f, calls: calls.filter(counts) })),
       looseCalls: looseCalls.filter(counts),
     });
+  }
+
+  private readonly fnNames = new Map<string, boolean>();
+
+  /** Whether some file of the project may define a fn named `name` (true when the texts are not known). */
+  private definesFn(name: string): boolean {
+    let known = this.fnNames.get(name);
+    if (known === undefined) {
+      const re = new RegExp(`\\bfn\\s+${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`);
+      known = this.texts.size === 0 || this.files.size > this.texts.size;
+      if (!known) for (const t of this.texts.values()) if (t.includes(name) && re.test(t)) (known = true);
+      this.fnNames.set(name, known);
+    }
+    return known;
   }
 
   /** Every indexed file (absolute path) with its crate and summary; summarises every pending file first. */
@@ -307,6 +324,7 @@ export class ProjectIndex {
     }
     this.accessorFileList = null;
     this.useAliases = null;
+    this.fnNames.clear();
     this.changed();
   }
 
