@@ -141,9 +141,10 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
     bytes += f.text.length;
     passing++;
   });
+  // The main thread is one of the threads: it works beside the workers.
   const workers =
     o.threads > 1 && bytes >= PARALLEL_MIN_BYTES && passing > 1
-      ? Math.min(o.threads, passing, Math.max(2, Math.floor(bytes / PARALLEL_MIN_BYTES)))
+      ? Math.min(o.threads - 1, passing - 1, Math.max(1, Math.floor(bytes / PARALLEL_MIN_BYTES)))
       : 0;
   // The rest of the crates: read now when workers need the texts or the cache
   // looks every file up, else when the index needs them.
@@ -295,15 +296,19 @@ function restOfCrates(filePaths: string[]): string[] {
 
 /** Chunks of about this many bytes go to a thread at a time in phase 1. */
 const CHUNK_BYTES = 64 * 1024;
+/** The main thread, as a member of the pool. */
+const MAIN = -1;
+/** Tasks a worker holds at a time: one running, one waiting (no idle gap between them). */
+const LANES = 2;
 
 /**
- * The threads of a run: worker threads, or (size 0) the main thread alone
- * with a session over the run's own index. Work goes to the thread that
- * holds a file's parse; other work to whichever thread is free.
+ * The threads of a run: the main thread, and worker threads beside it. Work
+ * goes to the thread that holds a file's parse; other work to whichever
+ * thread is free. The main thread takes its share between messages, so a
+ * run starts before any worker is up.
  */
 class Pool {
   private readonly workers: Worker[] = [];
-  /** The main thread's session: all the work without workers, else what dead workers left. */
   private localSession: LintSession | null = null;
   private readonly waiting = new Map<number, (reply: WorkerReply) => void>();
   private readonly ownerOf = new Map<number, number>();
@@ -338,17 +343,18 @@ class Pool {
     }
   }
 
-  /** Without workers, the main thread does the work. */
-  private get local(): LintSession | null {
-    return this.workers.length === 0 ? this.main() : null;
-  }
-
+  /** The main thread's session, over the run's own index. */
   private main(): LintSession {
     return (this.localSession ??= new LintSession(this.project, this.options, this.o.rules));
   }
 
   private alive(i: number): boolean {
-    return !this.dead.has(i);
+    return i === MAIN || !this.dead.has(i);
+  }
+
+  /** The pool's members: the main thread, then each worker. */
+  private members(): number[] {
+    return [MAIN, ...this.workers.map((_, i) => i)];
   }
 
   private request(i: number, make: (seq: number) => WorkerRequest): Promise<WorkerReply> {
@@ -371,14 +377,13 @@ class Pool {
     owner: Map<string, number>,
   ): Promise<[string, FileSummary][]> {
     if (files.length === 0) return [];
-    if (this.local) return this.local.summarize(files, linted);
     const chunks: { filePath: string; text: string }[][] = [];
     let chunk: { filePath: string; text: string }[] = [];
     let size = 0;
     for (const f of files) {
       chunk.push(f);
       size += f.text.length;
-      if (size >= CHUNK_BYTES) {
+      if (size >= (this.workers.length ? CHUNK_BYTES : Infinity)) {
         chunks.push(chunk);
         chunk = [];
         size = 0;
@@ -386,30 +391,34 @@ class Pool {
     }
     if (chunk.length) chunks.push(chunk);
     const out = new Map<string, FileSummary>();
+    const mainDoes = (c: { filePath: string; text: string }[], keep: string[]) => {
+      for (const [p, s] of this.main().summarize(c, new Set(keep))) out.set(p, s);
+      for (const p of keep) owner.set(p, MAIN);
+    };
     let next = 0;
     const run = async (i: number): Promise<void> => {
       while (next < chunks.length && this.alive(i)) {
         const c = chunks[next++];
         const keep = c.filter((f) => linted.has(f.filePath)).map((f) => f.filePath);
+        if (i === MAIN) {
+          mainDoes(c, keep);
+          await yieldToMessages();
+          continue;
+        }
         const reply = await this.request(i, (seq) => ({ type: 'summarize', seq, files: c, keep }));
         if (reply.type === 'summarized') {
           for (const [p, s] of reply.list) out.set(p, s);
           for (const p of keep) owner.set(p, i);
-        } else {
-          // Summarise here what a dead worker could not.
-          for (const [p, s] of this.main().summarize(c, new Set())) out.set(p, s);
-        }
+        } else mainDoes(c, keep);
       }
     };
-    await Promise.all(this.workers.map((_, i) => run(i)));
+    await Promise.all(this.members().map(run));
     return files.filter((f) => out.has(f.filePath)).map((f) => [f.filePath, out.get(f.filePath)!]);
   }
 
-  /** Summaries for every thread's index but the one that made them (owner) — all, without an owner. */
+  /** Summaries for every worker's index but the one that made them (the main thread's index has them all). */
   broadcast(list: [string, FileSummary][], owner: ReadonlyMap<string, number>): void {
-    if (this.local || list.length === 0) {
-      return;
-    }
+    if (list.length === 0) return;
     this.workers.forEach((w, i) => {
       if (!this.alive(i)) return;
       const theirs = list.filter(([p]) => owner.get(p) !== i);
@@ -419,67 +428,78 @@ class Pool {
 
   /** The files phase 2 lints: each thread keeps the parses its index makes of them. */
   willLint(filePaths: string[]): void {
-    if (this.local) this.local.willLint(filePaths);
-    else this.workers.forEach((w, i) => this.alive(i) && w.postMessage({ type: 'willLint', filePaths } satisfies WorkerRequest));
+    this.main().willLint(filePaths);
+    this.workers.forEach((w, i) => this.alive(i) && w.postMessage({ type: 'willLint', filePaths } satisfies WorkerRequest));
   }
 
   /** Files phase 2 does not lint after all (skipped, cached): their parses are let go. */
   wontLint(filePaths: string[]): void {
     if (filePaths.length === 0) return;
-    if (this.local) this.local.wontLint(filePaths);
-    else this.workers.forEach((w, i) => this.alive(i) && w.postMessage({ type: 'wontLint', filePaths } satisfies WorkerRequest));
+    this.main().wontLint(filePaths);
+    this.workers.forEach((w, i) => this.alive(i) && w.postMessage({ type: 'wontLint', filePaths } satisfies WorkerRequest));
   }
 
   /** Phase 2: lints the tasks, a file's task on the thread holding its parse when there is one. */
   async lint(tasks: LintTask[], owner: Map<string, number>, onResult: (r: LintTaskResult) => void): Promise<void> {
-    if (this.local) {
-      for (const task of tasks) onResult(this.local.lint(task));
-      return;
-    }
-    const own: LintTask[][] = this.workers.map(() => []);
+    const own = new Map<number, LintTask[]>(this.members().map((i) => [i, []]));
     const shared: LintTask[] = [];
     for (const task of tasks) {
       const i = owner.get(task.filePath);
-      if (i !== undefined && this.alive(i)) own[i].push(task);
+      if (i !== undefined && this.alive(i)) own.get(i)!.push(task);
       else shared.push(task);
     }
     // Larger files first: the last task of a thread should be a short one.
     shared.sort((a, b) => b.text.length - a.text.length);
-    const run = async (i: number): Promise<void> => {
+    const take = (i: number): LintTask | undefined => {
+      // Its own tasks first: those whose parse it holds (from phase 1, or made by its index since).
+      const mine = own.get(i)!.shift();
+      if (mine) return mine;
+      const k = shared.findIndex((t) => owner.get(t.filePath) === i);
+      return k >= 0 ? shared.splice(k, 1)[0] : shared.shift();
+    };
+    const done = (i: number, r: LintTaskResult, task: LintTask) => {
+      owner.set(task.filePath, i);
+      for (const p of r.kept ?? []) if (!owner.has(p)) owner.set(p, i);
+      onResult(r);
+    };
+    const runMain = async (): Promise<void> => {
+      for (let task = take(MAIN); task; task = take(MAIN)) {
+        done(MAIN, this.main().lint(task), task);
+        // Let the workers' replies in, and hand them their next tasks.
+        if (this.workers.length) await yieldToMessages();
+      }
+    };
+    const lane = async (i: number): Promise<void> => {
       for (;;) {
         if (!this.alive(i)) break;
-        // Its own tasks first: those whose parse it holds (from phase 1, or made by its index since).
-        let task = own[i].shift();
-        if (!task) {
-          const mine = shared.findIndex((t) => owner.get(t.filePath) === i);
-          task = mine >= 0 ? shared.splice(mine, 1)[0] : shared.shift();
-        }
+        const task = take(i);
         if (!task) break;
         const reply = await this.request(i, (seq) => ({ type: 'lint', seq, task }));
-        if (reply.type === 'linted') {
-          owner.set(task.filePath, i);
-          for (const p of reply.result.kept ?? []) if (!owner.has(p)) owner.set(p, i);
-          onResult(reply.result);
-        } else if (reply.type === 'failed') {
+        if (reply.type === 'linted') done(i, reply.result, task);
+        else if (reply.type === 'failed') {
           // The task that was running when the worker failed is not tried again.
           owner.delete(task.filePath);
           onResult({ id: task.id, messages: [], errors: [], passes: 0, internalError: reply.message, parseMs: 0, lintMs: 0, indexMs: 0 });
         }
       }
       // A dead worker's own tasks go to the others.
-      if (!this.alive(i)) shared.push(...own[i].splice(0));
+      if (!this.alive(i)) shared.push(...own.get(i)!.splice(0));
     };
-    await Promise.all(this.workers.map((_, i) => run(i)));
-    // What no worker was left to do: the main thread does it.
-    for (const task of shared.splice(0)) {
-      owner.delete(task.filePath);
-      onResult(this.main().lint(task));
-    }
+    const lanes = [runMain()];
+    for (let i = 0; i < this.workers.length; i++) for (let l = 0; l < LANES; l++) lanes.push(lane(i));
+    await Promise.all(lanes);
+    // What the workers left when they died: the main thread does it.
+    for (let task = shared.shift(); task; task = shared.shift()) done(MAIN, this.main().lint(task), task);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** Lets queued messages (worker replies) be handled before the main thread takes more work. */
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The compiled worker script (tests run the TypeScript sources: the build is in dist/). */
