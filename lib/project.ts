@@ -21,7 +21,7 @@ import { Resolver } from './resolve';
 import { contextOf, enclosingFunction, isAsyncOwner } from './context';
 import { modulePathOf } from './modules';
 import { FileSummary, fnKey, summarize, TOKIO_MAIN } from './index/summary';
-import { CallGraph, qualify } from './index/graph';
+import { CallGraph, qualify, TRAIT_METHODS } from './index/graph';
 import { crateFiles, crateOf } from './index/crates';
 import type { RuntimeAccessor } from './runtimes';
 import { codeText } from './prefilter';
@@ -126,6 +126,7 @@ export class ProjectIndex {
   private readonly followedKeys = new Set<string>();
   private readonly followedReexports = new Set<string>();
   private readonly followedRefs = new Set<string>();
+  private readonly followedCallNames = new Set<string>();
   /** Texts of the files registered on demand (kept once summarised, for checks by name). */
   private readonly texts = new Map<string, string>();
   private readonly derived = new Map<
@@ -230,6 +231,7 @@ export class ProjectIndex {
     this.followedKeys.clear();
     this.followedReexports.clear();
     this.followedRefs.clear();
+    this.followedCallNames.clear();
     this.tokioMainCache = null;
   }
 
@@ -534,14 +536,61 @@ export class ProjectIndex {
   }
 
   /**
+   * Whether a file's code may hold a call that the graph resolves to a fn
+   * named `name` of another file: a path (`x::name`), an import of it, or —
+   * unless `name` is one the graph never resolves method calls by
+   * (TRAIT_METHODS) — a method call (and then any file naming it: the
+   * graph resolves a method call only to the one method of that name).
+   * A bare `name()` means a fn of the caller's own module, and `self.name()`
+   * the caller's own impl: in the file that defines it.
+   */
+  private mayCall(abs: string, name: string, method: boolean): boolean {
+    const words = this.wordsOf(abs);
+    if (words === null) return true;
+    if (!words.has(name)) return false;
+    if ((method && !TRAIT_METHODS.has(name)) || this.useWordsOf(abs)?.has(name)) return true;
+    return new RegExp(`::\\s*${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`).test(this.codeOf(abs) ?? '');
+  }
+
+  /**
+   * `followNames` for the callers of fns: files that can hold no call
+   * resolving to them are passed by. `methods`: the names some of those fns
+   * are methods by (method calls may reach those).
+   */
+  private followCallNames(names: Iterable<string>, methods: ReadonlySet<string>): void {
+    if (this.pending.size === 0) return;
+    const open = (n: string) => !this.followedNames.has(n) && !this.followedCallNames.has(`${methods.has(n) ? 'm' : 'f'}|${n}`);
+    let frontier = [...new Set(names)].filter(open);
+    while (frontier.length) {
+      for (const n of frontier) this.followedCallNames.add(`${methods.has(n) ? 'm' : 'f'}|${n}`);
+      const hits = this.pendingNaming(frontier).filter((p) => frontier.some((n) => this.mayCall(p.filePath, n, methods.has(n))));
+      this.summarizePending(hits);
+      const wanted = new Set(frontier);
+      const next = new Set<string>();
+      for (const { summary } of this.files.values()) {
+        for (const [from, to] of summary.aliases) if (wanted.has(lastSegment(to))) next.add(lastSegment(from));
+      }
+      frontier = [...next].filter(open);
+    }
+  }
+
+  /**
    * Makes the index hold every fn from which the fn `key` (named `name`) can
    * be reached, as a full index would: the files naming it, then the sync
    * fns whose calls land on it (by the graph's own resolution), their files'
    * neighbours by name, and so on up to the async callers.
    */
-  private followCallers(key: string, name: string): void {
+  private followCallers(key: string, name: string, definedIn: string): void {
     if (this.pending.size === 0 || this.followedKeys.has(key)) return;
-    this.followNames([name]);
+    // The fn's own file (its callers in it call it by bare name or through self).
+    const own = this.pending.get(definedIn);
+    if (own) this.summarizePending([own]);
+    const isMethod = (q: string) => {
+      const bar = q.indexOf('|');
+      const entry = this.files.get(definedIn);
+      return !!entry?.summary.fns.find((f) => f.key === q.slice(bar + 1))?.method;
+    };
+    this.followCallNames([name], new Set(isMethod(key) ? [name] : []));
     let frontier = [key];
     while (frontier.length) {
       for (const k of frontier) this.followedKeys.add(k);
@@ -549,6 +598,7 @@ export class ProjectIndex {
       const graph = this.graph;
       const callers: string[] = [];
       const names: string[] = [];
+      const methods = new Set<string>();
       for (const { crateId, summary } of this.files.values()) {
         for (const fn of summary.fns) {
           if (fn.async) continue;
@@ -557,10 +607,11 @@ export class ProjectIndex {
           if (fn.calls.some((c) => !c.async && graph.targets(crateId, c).some((t) => wanted.has(t)))) {
             callers.push(q);
             names.push(fn.name);
+            if (fn.method) methods.add(fn.name);
           }
         }
       }
-      this.followNames(names);
+      this.followCallNames(names, methods);
       frontier = callers;
     }
   }
@@ -730,7 +781,7 @@ export class ProjectIndex {
     const crateId = this.crateIdOf(path.resolve(filePath));
     if (!name || crateId === undefined) return null;
     const key = qualify(crateId, fnKey(new Resolver(modulePathOf(filePath)), fn, name));
-    this.followCallers(key, name);
+    this.followCallers(key, name, path.resolve(filePath));
     const chain = this.graph.chain(key);
     if (!chain) return null;
     const k = key.slice(key.indexOf('|') + 1).split('::');

@@ -147,7 +147,9 @@ function randomProject(seed: number): Files {
       if (t === self) continue;
       const form = r();
       let call: string;
-      if (t.method) call = `x.${t.name}()`;
+      if (t.method && self.method === t.method && t.mod === self.mod && form < 0.4) call = `self.${t.name}()`;
+      else if (t.method) call = `x.${t.name}()`;
+      else if (t.mod === self.mod && form < 0.5) call = `${t.name}()`;
       else if (form < 0.3) call = `crate::${t.mod}::${t.name}()`;
       else if (form < 0.5) call = `super::${t.mod}::${t.name}()`;
       else if (form < 0.7 && reexports.length) call = `crate::${pick(reexports)}()`;

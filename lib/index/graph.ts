@@ -22,7 +22,8 @@ interface Reached {
 const MAX_ALIAS_HOPS = 8;
 
 /** Method names of std, futures and tokio traits: a call by such a name says nothing about which impl runs. */
-const TRAIT_METHODS = new Set([
+/** Method names std and async traits use: a call `x.name()` by one of these never resolves by name. */
+export const TRAIT_METHODS: ReadonlySet<string> = new Set([
   'read', 'read_exact', 'read_to_end', 'read_to_string', 'read_line', 'read_buf', 'write', 'write_all', 'write_fmt',
   'flush', 'shutdown', 'seek', 'next', 'poll', 'poll_next', 'poll_read', 'poll_write', 'poll_flush', 'poll_ready',
   'poll_close', 'poll_shutdown', 'call', 'send', 'recv', 'try_recv', 'close', 'clone', 'drop', 'fmt', 'eq', 'cmp',
