@@ -14,6 +14,7 @@ import { applyDirectives, parseDirectives, unusedDirectiveMessages } from './dir
 import { modulePathOf } from './modules';
 import { mayReport } from './prefilter';
 import { allRules } from '../rules';
+import { callsNamed } from './calls';
 
 export interface LintOptions {
   config: FileConfig;
@@ -74,10 +75,20 @@ export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
   }
 
   // One query pass; each capture goes to the rules listening for its type.
-  const byType = new Map<string, { rule: RuleModule<any>; fn: (n: SyntaxNode) => void }[]>();
+  // Call visitors of rules that name their calls get those calls only, found by name (lib/calls.ts).
+  type Listener = { rule: RuleModule<any>; fn: (n: SyntaxNode) => void };
+  const byType = new Map<string, Listener[]>();
+  const byName = new Map<string, Listener[]>();
+  const named: Listener[] = [];
   for (const a of active) {
     for (const [type, fn] of Object.entries(a.visitors)) {
       if (type === EXIT) continue;
+      const callNames = a.rule.meta.callNames;
+      if (type === 'call_expression' && callNames) {
+        named.push({ rule: a.rule, fn });
+        for (const n of callNames) byName.set(n, [...(byName.get(n) ?? []), { rule: a.rule, fn }]);
+        continue;
+      }
       let list = byType.get(type);
       if (!list) byType.set(type, (list = []));
       list.push({ rule: a.rule, fn });
@@ -93,14 +104,32 @@ export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
       errors.push(`${rule.id}: ${errorText(e)}`);
     }
   };
+  // Code inside `macro_rules!` definitions is not Rust yet: no rule looks at it.
+  const macroDefs = source.text.includes('macro_rules')
+    ? source.root.descendantsOfType('macro_definition').map((m) => [m.startIndex, m.endIndex])
+    : [];
+  const inMacroDef = (node: SyntaxNode): boolean =>
+    macroDefs.length > 0 && macroDefs.some(([s, e]) => node.startIndex >= s && node.endIndex <= e);
+  // Both streams in document order, merged: rules see nodes as a walk would show them.
+  const visits: { node: SyntaxNode; listeners: Listener[] }[] = [];
+  if (byName.size > 0) {
+    for (const c of callsNamed(source.root, source.root.text, new Set(byName.keys()))) {
+      visits.push({ node: c.call, listeners: c.alias ? named : byName.get(c.name)! });
+    }
+  }
   if (byType.size > 0) {
     const types = [...byType.keys()].sort();
     const q = query(types.map((t) => `(${t}) @${t}`).join('\n'));
-    const macroDefs = source.root.descendantsOfType('macro_definition').map((m) => [m.startIndex, m.endIndex]);
-    for (const { name, node } of q.captures(source.root)) {
-      if (macroDefs.length && macroDefs.some(([s, e]) => node.startIndex >= s && node.endIndex <= e)) continue;
-      for (const l of byType.get(name)!) call(l.rule, l.fn, node);
+    const captured = q.captures(source.root).map(({ name, node }) => ({ node, listeners: byType.get(name)! }));
+    if (visits.length === 0) visits.push(...captured);
+    else {
+      visits.push(...captured);
+      visits.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
     }
+  }
+  for (const { node, listeners } of visits) {
+    if (inMacroDef(node)) continue;
+    for (const l of listeners) call(l.rule, l.fn, node);
   }
   for (const a of active) {
     const exit = a.visitors[EXIT];

@@ -6,6 +6,7 @@
  */
 import { SyntaxNode, Tree } from './parser';
 import { KNOWN_PATHS } from './paths';
+import { aliasNames } from './calls';
 
 type Binding =
   | { kind: 'path'; path: string }
@@ -34,6 +35,10 @@ const BINDING_SITES: [string, string | null][] = [
 ];
 const WORDS = /(?:r#)?[A-Za-z0-9_\u00a1-\uffff]+/g;
 
+function unraw(name: string): string {
+  return name.startsWith('r#') ? name.slice(2) : name;
+}
+
 export class Resolver {
   private scopes = new Map<number, Scope>();
   /** resolve() results by node id, for the tree they were computed on. */
@@ -44,6 +49,7 @@ export class Resolver {
   private parents = new Map<number, SyntaxNode | null>();
   private scopeBindings = new Map<number, ScopeBindings | null>();
   private walkedTree: Tree | null = null;
+  private aliases: { tree: Tree; names: Set<string> } | null = null;
 
   /** @param fileModule the module path of the file, e.g. `crate::runtime`. */
   constructor(readonly fileModule = 'crate') {}
@@ -90,6 +96,32 @@ export class Resolver {
       this.bindings = { tree, words, globs };
     }
     return this.bindings.words.has(name) || (this.bindings.globs && KNOWN_LAST.has(name));
+  }
+
+  /**
+   * Whether the path at `node` may name an item whose last segment is one of
+   * `names`, checked on the text alone before resolving: resolution keeps a
+   * path's last segment, except a single name a `use … as name` may bind.
+   * Nodes that are not paths may (the caller resolves them).
+   */
+  mayEndIn(node: SyntaxNode | null | undefined, names: ReadonlySet<string>): boolean {
+    if (!node) return false;
+    if (node.type === 'generic_function') return this.mayEndIn(node.childForFieldName('function'), names);
+    if (node.type === 'scoped_identifier') {
+      const last = node.childForFieldName('name')?.text;
+      return last === undefined || names.has(unraw(last));
+    }
+    if (node.type !== 'identifier') return true;
+    const name = unraw(node.text);
+    return names.has(name) || this.aliasesOf(node.tree).has(name);
+  }
+
+  /** Every name written after `as` in the file (a superset of the names `use … as` binds). */
+  private aliasesOf(tree: Tree): ReadonlySet<string> {
+    if (this.aliases?.tree !== tree) {
+      this.aliases = { tree, names: aliasNames(tree.rootNode.text) };
+    }
+    return this.aliases.names;
   }
 
   /** The canonical path of a call's callee (`f(..)`), if it is a path. */

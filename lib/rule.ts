@@ -28,6 +28,14 @@ export interface RuleMeta {
    * Omit it when the rule may report in any file.
    */
   prefilter?: Prefilter;
+  /**
+   * The names the rule's `call_expression` visitor acts on: a callee's last
+   * path segment (`spawn` of `std::thread::spawn`) or method name. When
+   * given, the visitor sees only the calls so named, and those through a
+   * single name a `use … as` may bind — found by a text search for the names
+   * (lib/calls.ts), not by visiting every call of the file.
+   */
+  callNames?: readonly string[];
 }
 
 /** See RuleMeta.prefilter. */

@@ -343,33 +343,60 @@ function lastSegment(node: SyntaxNode): string {
   return node.text;
 }
 
-/** The runtime facts of one file. */
+/** Runtime accessors of other files: the map, or how to get it when first needed. */
+export type ExternalAccessors = ReadonlyMap<string, RuntimeAccessor> | (() => ReadonlyMap<string, RuntimeAccessor> | undefined);
+
+/**
+ * The runtime facts of one file. Collected on first need: a question that
+ * only follows locals to a tokio constructor (`let rt = Runtime::new()…;
+ * rt.block_on(..)`) never walks the file's items nor asks the project for the
+ * accessors of other files.
+ */
 export class RuntimeFacts {
-  /** Runtime-typed fns and statics, of this file and (when the project knows them) of the crate, by path. */
-  readonly items = new Map<string, RuntimeItem | RuntimeAccessor>();
-  readonly constructions: Construction[] = [];
+  private readonly itemsByPath = new Map<string, RuntimeItem | RuntimeAccessor>();
+  private readonly found: Construction[] = [];
   private readonly shapes = new Map<string, Shape | null>();
   private readonly localItems: RuntimeItem[] = [];
+  private collected = false;
 
   constructor(
     readonly source: SourceFile,
     readonly resolver: Resolver,
     private readonly allowed: AllowedPlace = () => false,
-    external?: ReadonlyMap<string, RuntimeAccessor>,
-  ) {
-    if (external) for (const [p, a] of external) this.items.set(p, a);
-    if (!QUICK.test(source.text)) return;
-    this.collect();
+    private readonly external?: ExternalAccessors,
+  ) {}
+
+  /** Runtime-typed fns and statics, of this file and (when the project knows them) of the crate, by path. */
+  get items(): ReadonlyMap<string, RuntimeItem | RuntimeAccessor> {
+    this.ensureCollected();
+    return this.itemsByPath;
+  }
+
+  /** Where this file builds a runtime. */
+  get constructions(): readonly Construction[] {
+    this.ensureCollected();
+    return this.found;
+  }
+
+  private ensureCollected(): void {
+    if (this.collected) return;
+    this.collected = true;
+    const external = typeof this.external === 'function' ? this.external() : this.external;
+    if (external) for (const [p, a] of external) this.itemsByPath.set(p, a);
+    if (QUICK.test(this.source.text)) this.collect();
+    // Shapes looked at before or while collecting may have missed items.
+    this.shapes.clear();
   }
 
   /** The runtime-typed items this file defines. */
   localRuntimeItems(): readonly RuntimeItem[] {
+    this.ensureCollected();
     return this.localItems;
   }
 
   /** The items of this file that share a separately built runtime. */
   sharedItems(): RuntimeItem[] {
-    return this.localItems.filter((i) => i.shared);
+    return this.localRuntimeItems().filter((i) => i.shared);
   }
 
   /** Whether a node sits inside one of this file's shared items (their own code is not a use). */
@@ -380,7 +407,7 @@ export class RuntimeFacts {
   /** The innermost shared item of this file that holds `node`. */
   sharedItemAround(node: SyntaxNode): RuntimeItem | null {
     let best: RuntimeItem | null = null;
-    for (const i of this.localItems) {
+    for (const i of this.localRuntimeItems()) {
       if (!i.shared || node.startIndex < i.node.startIndex || node.endIndex > i.node.endIndex) continue;
       if (!best || i.node.startIndex >= best.node.startIndex) best = i;
     }
@@ -568,7 +595,7 @@ export class RuntimeFacts {
     // Constructions in code.
     for (const call of root.descendantsOfType('call_expression')) {
       if (this.isConstruction(call)) {
-        this.constructions.push({ range: { start: call.startIndex, end: call.endIndex }, node: call, allowed: this.allowed(call) });
+        this.found.push({ range: { start: call.startIndex, end: call.endIndex }, node: call, allowed: this.allowed(call) });
       }
     }
     // `lazy_static!` / `thread_local!` bodies.
@@ -577,13 +604,11 @@ export class RuntimeFacts {
       if (macro && STATIC_MACROS.has(lastSegment(macro))) this.collectMacroStatics(inv, lastSegment(macro));
     }
     this.markShared();
-    // Shapes looked at while collecting may have missed items found later.
-    this.shapes.clear();
   }
 
   private addItem(item: RuntimeItem): void {
     this.localItems.push(item);
-    this.items.set(item.path, item);
+    this.itemsByPath.set(item.path, item);
   }
 
   /** Whether a call builds a runtime: `Runtime::new()` or `….build()` on a tokio runtime builder. */
@@ -607,7 +632,7 @@ export class RuntimeFacts {
   }
 
   private constructionsIn(node: SyntaxNode): Construction[] {
-    return this.constructions.filter((c) => c.range.start >= node.startIndex && c.range.end <= node.endIndex);
+    return this.found.filter((c) => c.range.start >= node.startIndex && c.range.end <= node.endIndex);
   }
 
   /**
@@ -638,7 +663,7 @@ export class RuntimeFacts {
       for (const call of value ? [value, ...value.descendantsOfType('call_expression')] : []) {
         if (call.type !== 'call_expression' || !isConstructionChain(call, resolve)) continue;
         builds = true;
-        this.constructions.push({
+        this.found.push({
           range: { start: start + call.startIndex, end: start + call.endIndex },
           node: inv,
           allowed: this.allowed(inv, name),

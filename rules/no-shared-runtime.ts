@@ -87,7 +87,7 @@ export default createRule<Options>({
     return {
       'source_file:exit'() {
         const allowed = allowedPlace(source, context.resolver, context.options.allowIn ?? []);
-        const facts = new RuntimeFacts(source, context.resolver, allowed, context.project.runtimeAccessors?.(source.filePath));
+        const facts = new RuntimeFacts(source, context.resolver, allowed, () => context.project.runtimeAccessors?.(source.filePath));
         const applicability = (node: SyntaxNode): Applicability =>
           context.contextOf(node).kind === 'async' || context.ambientRuntime ? 'safe' : 'unsafe';
         for (const c of facts.constructions) {

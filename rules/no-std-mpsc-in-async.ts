@@ -48,6 +48,7 @@ export default createRule<Options>({
     schema: { type: 'object', properties: {}, additionalProperties: false },
     // The rule looks only at files naming `mpsc`, and reports only in async code.
     prefilter: [/\bmpsc\b/, /\basync\b/],
+    callNames: [...FLAGGED_METHODS],
   },
   defaultOptions: {},
   create(context) {

@@ -1,0 +1,84 @@
+/**
+ * Calls found by name instead of by a walk of every call: a rule that acts
+ * only on calls of a few names (`spawn`, `block_on`, `sleep`) gets them from
+ * a text search of the file for those words, each hit taken to its node
+ * (natively, by offset) and kept when it is the name of a call's callee.
+ *
+ * Exact, not a guess: a call's callee always spells its last path segment
+ * or method name, so every call so named is found; hits in comments,
+ * strings or other positions are dropped by their node. Calls through a
+ * single name bound by `use … as name` are found by that name (every word
+ * written after `as` counts, a superset of the aliases).
+ */
+import { SyntaxNode } from './parser';
+
+const AS_NAME = /\bas\s+(?:r#)?([A-Za-z_\u00a1-\uffff][A-Za-z0-9_\u00a1-\uffff]*)/g;
+
+export interface NamedCall {
+  call: SyntaxNode;
+  /** The name as written (an alias hit's name is the alias). */
+  name: string;
+  /** Found by a `… as name` alias, not by one of the names asked for. */
+  alias: boolean;
+}
+
+/** Every word written after `as` in a text. */
+export function aliasNames(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(AS_NAME)) out.add(m[1]);
+  return out;
+}
+
+/**
+ * The calls of the tree whose callee's name is one of `names` or one of the
+ * file's `as` aliases, in document order (an outer call before the calls
+ * that start where it does).
+ */
+export function callsNamed(root: SyntaxNode, text: string, names: ReadonlySet<string>): NamedCall[] {
+  const aliases = aliasNames(text);
+  for (const n of names) aliases.delete(n);
+  const words = [...names, ...aliases];
+  if (words.length === 0) return [];
+  const re = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:r#)?(?:${words.map(escape).join('|')})(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'g');
+  const out: NamedCall[] = [];
+  const seen = new Set<number>();
+  for (const m of text.matchAll(re)) {
+    const start = m.index!;
+    const node = root.descendantForIndex(start, start + m[0].length);
+    if (node.type !== 'identifier' && node.type !== 'field_identifier') continue;
+    if (node.startIndex !== start || node.endIndex !== start + m[0].length) continue;
+    const call = callOfName(node);
+    if (!call || seen.has(call.id)) continue;
+    seen.add(call.id);
+    const name = m[0].startsWith('r#') ? m[0].slice(2) : m[0];
+    out.push({ call, name, alias: !names.has(name) });
+  }
+  out.sort((a, b) => a.call.startIndex - b.call.startIndex || b.call.endIndex - a.call.endIndex);
+  return out;
+}
+
+/** The call whose callee `name` names: `name(..)`, `a::name(..)`, `x.name(..)`, with or without `::<T>`. */
+function callOfName(name: SyntaxNode): SyntaxNode | null {
+  let n = name;
+  let p = n.parent;
+  if (!p) return null;
+  if (p.type === 'scoped_identifier' || p.type === 'field_expression') {
+    if (!same(p.childForFieldName(p.type === 'scoped_identifier' ? 'name' : 'field'), n)) return null;
+    n = p;
+    p = n.parent;
+  }
+  if (p?.type === 'generic_function') {
+    if (!same(p.childForFieldName('function'), n)) return null;
+    n = p;
+    p = n.parent;
+  }
+  return p?.type === 'call_expression' && same(p.childForFieldName('function'), n) ? p : null;
+}
+
+function same(a: SyntaxNode | null, b: SyntaxNode): boolean {
+  return !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
