@@ -16,6 +16,7 @@ import picomatch from 'picomatch';
 import { parse, SyntaxNode } from './parser';
 import { SourceFile, Range } from './source';
 import { Resolver, patternBinds, segmentsOf } from './resolve';
+import { aliasNames, callsNamed, escapeRegExp } from './calls';
 import { attributesOf, isInTestCode } from './context';
 import {
   THREAD_SPAWN,
@@ -566,9 +567,33 @@ export class RuntimeFacts {
 
   private collect(): void {
     const root = this.source.root;
+    const text = root.text;
     const resolve = (n: SyntaxNode) => this.resolver.resolve(n);
-    // Runtime-typed fns and statics.
-    for (const node of root.descendantsOfType(['function_item', 'static_item'])) {
+    // Constructions in code: calls named `new` or `build` (or a `use … as` name), found by name.
+    for (const { call } of callsNamed(root, text, CONSTRUCTION_NAMES)) {
+      if (this.isConstruction(call)) {
+        this.found.push({ range: { start: call.startIndex, end: call.endIndex }, node: call, allowed: this.allowed(call) });
+      }
+    }
+    // Runtime-typed fns and statics: the fns and statics whose signature spells a runtime type's
+    // name (or an alias), and the statics whose value builds a runtime.
+    const candidates = new Map<number, SyntaxNode>();
+    const aliases = [...aliasNames(text)].map(escapeRegExp);
+    const typeWords = new RegExp(`\\b(?:${['Runtime', 'Handle', 'LocalSet', 'Builder', ...aliases].join('|')})\\b`, 'g');
+    for (const m of text.matchAll(typeWords)) {
+      // A signature's type follows `->` or `static` with no brace between (braces open bodies and values).
+      const from = Math.max(text.lastIndexOf('{', m.index!), text.lastIndexOf('}', m.index!)) + 1;
+      if (!SIGNATURE_START.test(text.slice(from, m.index!))) continue;
+      const item = signatureItemAt(root.descendantForIndex(m.index!, m.index! + m[0].length));
+      if (item) candidates.set(item.startIndex, item);
+    }
+    for (const c of this.found) {
+      for (let n = c.node.parent; n; n = n.parent) {
+        if (n.type === 'static_item') candidates.set(n.startIndex, n);
+        if (n.type === 'static_item' || n.type === 'function_item' || n.type === 'source_file') break;
+      }
+    }
+    for (const node of [...candidates.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n)) {
       if (isTraitImplItem(node)) continue;
       const nameNode = node.childForFieldName('name');
       if (!nameNode) continue;
@@ -592,14 +617,9 @@ export class RuntimeFacts {
         inMacro: false,
       });
     }
-    // Constructions in code.
-    for (const call of root.descendantsOfType('call_expression')) {
-      if (this.isConstruction(call)) {
-        this.found.push({ range: { start: call.startIndex, end: call.endIndex }, node: call, allowed: this.allowed(call) });
-      }
-    }
     // `lazy_static!` / `thread_local!` bodies.
-    for (const inv of root.descendantsOfType('macro_invocation')) {
+    const staticMacros = /\b(?:lazy_static|thread_local)\b/.test(text) ? root.descendantsOfType('macro_invocation') : [];
+    for (const inv of staticMacros) {
       const macro = inv.childForFieldName('macro');
       if (macro && STATIC_MACROS.has(lastSegment(macro))) this.collectMacroStatics(inv, lastSegment(macro));
     }
@@ -621,14 +641,15 @@ export class RuntimeFacts {
       return !!recv && recv.kind === 'builder' && recv.layers.length === 0;
     }
     if (f.type !== 'scoped_identifier' && f.type !== 'identifier') return false;
-    // A path keeps its last segment through resolution: only `…::new` can be `Runtime::new` (cheap check first).
-    if (f.type === 'scoped_identifier' && f.childForFieldName('name')?.text !== 'new') return false;
+    // A path keeps its last segment through resolution: only `…::new` can be `Runtime::new`, and
+    // only when what it is called on is spelled `Runtime` (or is a `use … as` name). Cheap checks first.
+    if (!this.resolver.mayEndIn(f, NEW)) return false;
+    if (f.type === 'scoped_identifier' && !this.resolver.mayEndIn(f.childForFieldName('path'), RUNTIME_NAME)) return false;
     return this.resolver.resolve(f) === TOKIO_RUNTIME_NEW;
   }
 
   private buildsIn(node: SyntaxNode | null): boolean {
-    if (!node) return false;
-    return this.constructionsIn(node).length > 0 || node.descendantsOfType('call_expression').some((c) => this.isConstruction(c));
+    return !!node && this.constructionsIn(node).length > 0;
   }
 
   private constructionsIn(node: SyntaxNode): Construction[] {
@@ -723,6 +744,28 @@ export class RuntimeFacts {
     }
     return false;
   }
+}
+
+/** The last segments of the calls that build a runtime: `Runtime::new`, `Builder::build`. */
+const CONSTRUCTION_NAMES: ReadonlySet<string> = new Set(['new', 'build']);
+const NEW: ReadonlySet<string> = new Set(['new']);
+const RUNTIME_NAME: ReadonlySet<string> = new Set(['Runtime']);
+const SIGNATURE_START = /->|\bstatic\b/;
+
+/**
+ * The fn or static whose signature holds `node` (a fn's return type, a
+ * static's type); null when `node` sits in a body or elsewhere.
+ */
+function signatureItemAt(node: SyntaxNode): SyntaxNode | null {
+  let child = node;
+  for (let n = node.parent; n; child = n, n = n.parent) {
+    if (n.type === 'function_item' || n.type === 'static_item') {
+      const sig = n.childForFieldName(n.type === 'function_item' ? 'return_type' : 'type');
+      return sig && sig.startIndex <= child.startIndex && child.endIndex <= sig.endIndex ? n : null;
+    }
+    if (n.type === 'block' || n.type === 'declaration_list' || n.type === 'source_file' || n.type === 'token_tree') return null;
+  }
+  return null;
 }
 
 /** The shape of a tokio constructor call by its canonical path. */

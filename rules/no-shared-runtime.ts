@@ -74,9 +74,13 @@ export default createRule<Options>({
       },
       additionalProperties: false,
     },
-    // A construction, a runtime-typed item, or a use of an accessor another file defines.
+    // Every report needs a shared runtime: one this file builds (`Runtime::new`, or `build` on a
+    // `Builder`, maybe renamed by `use … as`), a static of this file holding one, or an accessor of
+    // another file used here.
     prefilter: ({ filePath, code, project }) => {
-      if (/\b(?:Runtime|Builder|Handle|runtime)\b/.test(code)) return true;
+      if (/\bRuntime\s*::\s*new\b|\b(?:Runtime|Builder)\s+as\b/.test(code)) return true;
+      if (/\bbuild\b/.test(code) && /\bBuilder\b/.test(code)) return true;
+      if (/\bstatic\b/.test(code) && /\bRuntime\b/.test(code)) return true;
       const accessors = project?.runtimeAccessors?.(filePath);
       return !!accessors && [...accessors.values()].some((a) => a.shared && new RegExp(`\\b${a.name}\\b`).test(code));
     },

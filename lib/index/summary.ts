@@ -4,10 +4,12 @@
  * threads): the fns of the file with their async-ness and the calls they
  * make, and the module-level imports other files may reach through.
  *
- * One TreeCursor walk per file, with a stack of the enclosing fns, body
- * owners, modules and impls: no parent walks per call.
+ * One query pass per file over the node types that matter (fns, body
+ * owners, modules, impls, calls — not every token, as a walk would visit),
+ * in document order, with a stack of the enclosing fns, body owners,
+ * modules and impls: no parent walks per call.
  */
-import { SyntaxNode } from '../parser';
+import { query, SyntaxNode } from '../parser';
 import { SourceFile } from '../source';
 import { Resolver, segmentsOf } from '../resolve';
 import { isAsyncOwner } from '../context';
@@ -54,11 +56,19 @@ export interface FileSummary {
 export const TOKIO_MAIN = /^[ \t]*#[ \t]*\[[ \t]*(?:::)?tokio[ \t]*::[ \t]*main\b/m;
 /** A closure passed to one of these runs on another thread, not in the caller. */
 const THREAD_RUNNERS = /(?:^|::|\.)(?:spawn|spawn_blocking|spawn_unchecked|scope)$/;
-/** Subtrees that hold no fn and no call worth indexing. */
-const SKIP = new Set([
-  'use_declaration', 'attribute_item', 'inner_attribute_item', 'macro_definition', 'token_tree',
-  'line_comment', 'block_comment', 'string_literal', 'raw_string_literal', 'char_literal',
-]);
+/** Subtrees that hold no fn and no call worth indexing (comments, strings and token trees hold no nodes the query asks for). */
+const SKIP = ['use_declaration', 'attribute_item', 'inner_attribute_item', 'macro_definition'];
+const VISITED = [
+  'function_item', 'closure_expression', 'async_block', 'const_item', 'static_item', 'mod_item', 'impl_item',
+  'trait_item', 'call_expression',
+];
+const SUMMARY_QUERY = [
+  ...[...VISITED, ...SKIP].map((t) => `(${t}) @${t}`),
+  // Calls that are awaited, and closures passed as arguments: asked here, not by a walk up from each.
+  '(await_expression (call_expression) @awaited)',
+  '(arguments (closure_expression) @argument)',
+].join('\n');
+const SKIPPED = new Set(SKIP);
 
 type Frame =
   | { kind: 'fn'; end: number; facts: FnFacts; async: boolean }
@@ -99,20 +109,33 @@ export function summarize(source: SourceFile, resolver: Resolver): FileSummary {
     }
   };
 
-  const cursor = root.walk();
-  for (;;) {
-    const start = cursor.startIndex;
+  // Captures come by start; an outer node before the inner ones that start with it (a walk's order).
+  const captures = query(SUMMARY_QUERY).captures(root);
+  const awaited = new Set<number>();
+  const arguments_ = new Set<number>();
+  const nodes: { type: string; node: SyntaxNode; start: number; end: number }[] = [];
+  const modBodies: SyntaxNode[] = [];
+  for (const c of captures) {
+    if (c.name === 'awaited') awaited.add(c.node.id);
+    else if (c.name === 'argument') arguments_.add(c.node.id);
+    else nodes.push({ type: c.name, node: c.node, start: c.node.startIndex, end: c.node.endIndex });
+  }
+  nodes.sort((x, y) => x.start - y.start || y.end - x.end);
+  let skipUntil = -1;
+  for (const { type, node, start, end } of nodes) {
+    if (start < skipUntil) continue;
     let popped = false;
     while (stack.length && stack[stack.length - 1].end <= start) {
       stack.pop();
       popped = true;
     }
     if (popped) refresh();
-    const type = cursor.nodeType;
-    let descend = !SKIP.has(type);
+    if (SKIPPED.has(type)) {
+      skipUntil = end;
+      continue;
+    }
     switch (type) {
       case 'function_item': {
-        const node = cursor.currentNode;
         const name = node.childForFieldName('name')?.text;
         if (!name) break;
         const facts: FnFacts = {
@@ -124,7 +147,7 @@ export function summarize(source: SourceFile, resolver: Resolver): FileSummary {
           calls: [],
         };
         fns.push(facts);
-        stack.push({ kind: 'fn', end: node.endIndex, facts, async: facts.async });
+        stack.push({ kind: 'fn', end, facts, async: facts.async });
         refresh();
         break;
       }
@@ -132,43 +155,37 @@ export function summarize(source: SourceFile, resolver: Resolver): FileSummary {
       case 'async_block':
       case 'const_item':
       case 'static_item': {
-        const node = cursor.currentNode;
         const async = isAsyncOwner(node);
         let thread = false;
-        if (type === 'closure_expression' && !async && node.parent?.type === 'arguments') {
-          const runner = node.parent.parent?.childForFieldName('function');
+        if (type === 'closure_expression' && !async && arguments_.has(node.id)) {
+          const runner = node.parent?.parent?.childForFieldName('function');
           thread = !!runner && THREAD_RUNNERS.test(source.getText(runner));
         }
-        stack.push({ kind: 'owner', end: node.endIndex, async, thread });
+        stack.push({ kind: 'owner', end, async, thread });
         refresh();
         break;
       }
       case 'mod_item': {
-        const node = cursor.currentNode;
         const body = node.childForFieldName('body');
         const name = node.childForFieldName('name')?.text;
-        if (!body || !name) {
-          descend = false;
-          break;
-        }
-        stack.push({ kind: 'mod', end: node.endIndex, module: `${module}::${name}`, scope: body });
+        if (!body || !name) break;
+        modBodies.push(body);
+        stack.push({ kind: 'mod', end, module: `${module}::${name}`, scope: body });
         refresh();
         break;
       }
       case 'impl_item':
       case 'trait_item': {
-        const node = cursor.currentNode;
-        stack.push({ kind: 'impl', end: node.endIndex, typeName: typeNameOf(node) });
+        stack.push({ kind: 'impl', end, typeName: typeNameOf(node) });
         refresh();
         break;
       }
       case 'call_expression': {
         const o = owner as { async: boolean; thread: boolean } | null;
         if (o?.thread) break;
-        const call = cursor.currentNode;
-        const staticRef = staticReceiver(resolver, call, scope, module);
+        const staticRef = staticReceiver(resolver, node, scope, module);
         if (staticRef) staticRefs.push(staticRef);
-        const ref = callRef(source, resolver, call, o?.async ?? false, scope, module, typeName);
+        const ref = callRef(source, resolver, node, o?.async ?? false, scope, module, typeName, awaited.has(node.id));
         if (!ref) break;
         const f = fn as (Frame & { kind: 'fn' }) | null;
         if (f) f.facts.calls.push(ref);
@@ -177,24 +194,13 @@ export function summarize(source: SourceFile, resolver: Resolver): FileSummary {
       }
       default:
     }
-    if (descend && cursor.gotoFirstChild()) continue;
-    if (cursor.gotoNextSibling()) continue;
-    let done = false;
-    for (;;) {
-      if (!cursor.gotoParent()) {
-        done = true;
-        break;
-      }
-      if (cursor.gotoNextSibling()) break;
-    }
-    if (done) break;
   }
   return {
     filePath: source.filePath,
     module: resolver.fileModule,
     fns,
     looseCalls,
-    aliases: moduleAliases(source, resolver),
+    aliases: moduleAliases(source, resolver, modBodies),
     hasTokioMain: TOKIO_MAIN.test(source.text),
     runtimeAccessors: runtimeAccessorsOf(source, resolver),
     staticRefs,
@@ -220,6 +226,7 @@ function callRef(
   scope: SyntaxNode,
   module: string,
   typeName: string | null,
+  awaited: boolean,
 ): CallRef | null {
   let f = call.childForFieldName('function');
   if (f?.type === 'generic_function') f = f.childForFieldName('function');
@@ -232,7 +239,7 @@ function callRef(
     const method = source.getText(field);
     // `self.m()` in an impl: that type's method.
     if (typeName && f.childForFieldName('value')?.type === 'self') return { path: `${module}::${typeName}::${method}`, method, async };
-    return call.parent?.type === 'await_expression' ? { path: null, method, async, awaited: true } : { path: null, method, async };
+    return awaited ? { path: null, method, async, awaited: true } : { path: null, method, async };
   }
   const written = segmentsOf(f);
   if (!written) return null;
@@ -266,9 +273,10 @@ export function fnKey(resolver: Resolver, fn: SyntaxNode, name: string): string 
   return typeName ? `${mod}::${typeName}::${name}` : `${mod}::${name}`;
 }
 
-function moduleAliases(source: SourceFile, resolver: Resolver): [string, string][] {
+/** The imports of the file's module and of its inline modules (`modBodies`: their bodies). */
+function moduleAliases(source: SourceFile, resolver: Resolver, modBodies: SyntaxNode[]): [string, string][] {
   const out: [string, string][] = [];
-  const scopes = [source.root, ...source.root.descendantsOfType('declaration_list').filter((d) => d.parent?.type === 'mod_item')];
+  const scopes = [source.root, ...modBodies];
   for (const scope of scopes) {
     const mod = scope.type === 'source_file' ? resolver.fileModule : resolver.moduleOf(scope.firstNamedChild ?? scope);
     for (const [name, target] of resolver.importsOf(scope)) out.push([`${mod}::${name}`, target]);
