@@ -1,34 +1,57 @@
 /**
- * The lint cache (`--cache`, `--cache-location`): a JSON file that lets a
- * run skip parsing and linting the files that did not change.
+ * The lint cache (`--cache`, `--cache-location`): a file that lets a run
+ * skip parsing and linting the files that did not change.
  *
- * Per file it keeps the hash of the text, the file's project-index summary
- * (phase 1), and the messages of its last lint (phase 2) under a key of
- * everything they depend on besides the text:
+ * Two levels:
  *
- * - the file's resolved configuration and the lint options;
- * - the project: a fingerprint of every summary in the index (with each
- *   file's path and crate), so that cross-file findings (reachability, the
- *   ambient runtime) are redone for every file as soon as any file's summary
- *   changes — and reused when edits leave every summary as it was.
+ * 1. Replay (the fast path, lib/run.ts). A run's outcome is a function of the
+ *    tool, the options, each linted file's configuration, and the texts (and
+ *    crates) of every file of its project — the linted files and the rest of
+ *    their crates. Each run records, per linted file, its messages under a
+ *    key of its configuration, the options and a fingerprint of that project
+ *    (each file's path, crate and text hash). A later run whose project has
+ *    the same fingerprint replays every file's messages: nothing is parsed,
+ *    and neither tree-sitter nor the rules' engine is loaded. The texts of
+ *    the linted files are read and hashed (they are read anyway); a file of
+ *    the rest of the crates is hashed only when its stat (size, mtime,
+ *    ctime) differs from when it was last read — or when it had changed
+ *    shortly before it was read (`STAT_GRACE_MS`: a second change within
+ *    the file system's timestamp granularity would leave the stat as it
+ *    was), as ESLint's `metadata` strategy with a `content` fallback.
  *
- * The whole cache is dropped when the tool changes: its version, its rule
- * set, or the code it runs (a hash of the compiled files of lib/ and rules/).
- * Summaries depend only on a file's path and text, so they stay valid across
- * config and project changes.
+ * 2. Per file, when something changed (lib/lint-files.ts): the hash of the
+ *    text, the file's project-index summary (phase 1), and the messages of
+ *    its last lint (phase 2) under a key of everything they depend on
+ *    besides the text — the file's configuration, the lint options, and a
+ *    fingerprint of every summary in the index (with each file's path and
+ *    crate), so that cross-file findings (reachability, the ambient runtime)
+ *    are redone for every file as soon as any file's summary changes — and
+ *    reused when edits leave every summary as it was.
+ *
+ * The file: a header line (format and tool), a line with the replay data,
+ * and a line with the per-file data — parsed only when a run needs it (a
+ * replay does not). The whole cache is dropped when the tool changes: its
+ * version, its rule set, or the code it runs (the size and mtime of each
+ * compiled file of lib/ and rules/). Summaries depend only on a file's path
+ * and text, so they stay valid across config and project changes.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FileSummary } from './index/summary';
-import { crateOf } from './index/crates';
+import { crateFiles, crateOf } from './index/crates';
 import type { ProjectIndex, SummaryStore } from './project';
 import type { RuleModule } from './rule';
 import type { FileConfig, LintMessage } from './types';
 import { toolVersion } from './version';
 
 export const DEFAULT_CACHE_FILE = '.rustokiocache';
-const FORMAT = 1;
+const FORMAT = 2;
+/**
+ * A file whose mtime or ctime was less than this before it was read is
+ * hashed again on the next run, whatever its stat says.
+ */
+export const STAT_GRACE_MS = 2000;
 
 interface FileEntry {
   /** Hash of the file's text. */
@@ -38,16 +61,32 @@ interface FileEntry {
   lint?: { key: string; messages: LintMessage[] };
 }
 
-interface CacheData {
+/** A file as last read: [size, mtimeMs, ctimeMs, when it was read (ms since the epoch), text hash ('' when not UTF-8)]. */
+export type SeenFile = [number, number, number, number, string];
+
+interface ReplayData {
+  seen: Record<string, SeenFile>;
+  /** Per linted file, the messages of its last run and that run's key. */
+  last: Record<string, { key: string; messages: LintMessage[] }>;
+}
+
+interface Header {
   format: number;
   tool: string;
-  files: Record<string, FileEntry>;
 }
 
 /** What a file's messages depend on besides its text and the project. */
 export interface LintKeyOptions {
   config: FileConfig;
   reportUnusedDisableDirectives?: boolean;
+}
+
+/** What a text read from disk looked like: its stat before the read, and when. */
+export interface ReadStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  readAt: number;
 }
 
 /**
@@ -69,28 +108,163 @@ export function cacheFilePath(cwd: string, location?: string): string {
   return isDir ? path.join(abs, DEFAULT_CACHE_FILE) : abs;
 }
 
+/**
+ * The files of the project a run over `filePaths` indexes: those files and
+ * every `.rs` file of their crates (as lib/lint-files.ts reads them), sorted.
+ */
+export function projectFiles(filePaths: string[]): string[] {
+  const out = new Set(filePaths.map((p) => path.resolve(p)));
+  const roots = new Set<string>();
+  for (const p of filePaths) {
+    const crate = crateOf(p);
+    if (!crate || roots.has(crate.root)) continue;
+    roots.add(crate.root);
+    for (const f of crateFiles(crate)) out.add(f);
+  }
+  return [...out].sort();
+}
+
+/** The hash the cache keeps of a text (null: unreadable or not UTF-8). */
+export function textHash(text: string | null): string {
+  return text === null ? '' : sha1(text);
+}
+
 export class LintCache implements SummaryStore {
-  private readonly files: Record<string, FileEntry>;
+  private filesData: Record<string, FileEntry> | null = null;
+  private readonly replay: ReplayData;
   private readonly summaryHashes = new WeakMap<FileSummary, string>();
   private readonly textHashes = new Map<string, { text: string; hash: string }>();
   private projectFingerprint = '';
   private dirty = false;
 
-  private constructor(readonly location: string, private readonly tool: string, data: CacheData | null) {
-    this.files = data && data.format === FORMAT && data.tool === tool && isRecord(data.files) ? data.files : {};
-    if (!data || this.files !== data.files) this.dirty = true;
+  private constructor(
+    readonly location: string,
+    private readonly tool: string,
+    replay: ReplayData | null,
+    /** The per-file line as read, parsed on first use. */
+    private filesText: string | null,
+  ) {
+    this.replay = replay ?? { seen: {}, last: {} };
+    if (!replay) this.dirty = true;
   }
 
   /** Loads the cache at `location`; a missing, unreadable or stale one starts empty. */
   static load(location: string, rules: ReadonlyMap<string, RuleModule<any>>): LintCache {
-    let data: CacheData | null = null;
+    const tool = toolFingerprint(rules);
+    let replay: ReplayData | null = null;
+    let filesText: string | null = null;
     try {
-      data = JSON.parse(fs.readFileSync(location, 'utf8'));
+      const text = fs.readFileSync(location, 'utf8');
+      const a = text.indexOf('\n');
+      const b = text.indexOf('\n', a + 1);
+      const header = JSON.parse(text.slice(0, a)) as Header;
+      if (a > 0 && b > a && header.format === FORMAT && header.tool === tool) {
+        const r = JSON.parse(text.slice(a + 1, b)) as ReplayData;
+        if (isRecord(r.seen) && isRecord(r.last)) {
+          replay = r;
+          filesText = text.slice(b + 1);
+        }
+      }
     } catch {
-      data = null;
+      replay = null;
     }
-    return new LintCache(location, toolFingerprint(rules), data);
+    return new LintCache(location, tool, replay, filesText);
   }
+
+  /** The per-file entries, parsed on first use (a replay never needs them). */
+  private get files(): Record<string, FileEntry> {
+    if (this.filesData === null) {
+      let data: unknown = null;
+      try {
+        if (this.filesText) data = JSON.parse(this.filesText);
+      } catch {
+        data = null;
+      }
+      this.filesData = isRecord(data) ? (data as Record<string, FileEntry>) : {};
+      if (!isRecord(data)) this.dirty = true;
+      this.filesText = null;
+    }
+    return this.filesData;
+  }
+
+  // ---- Replay (lib/run.ts) ----
+
+  /**
+   * The fingerprint of a project: every file's path, crate and text hash.
+   * `hashes` has the hashes of the texts at hand (the linted files); the
+   * others are taken from the cache when their stat says they did not
+   * change, else read with `read` (and remembered).
+   */
+  fingerprint(files: string[], hashes: ReadonlyMap<string, string>, read: (p: string) => { text: string | null; stat: ReadStat | null }): string {
+    const h = createHash('sha1');
+    for (const f of files) {
+      let hash = hashes.get(f);
+      if (hash === undefined) hash = this.seenHash(f) ?? this.readAndSee(f, read);
+      const crate = crateOf(f);
+      h.update(`${f}\0${crate?.root ?? ''}\0${crate?.name ?? ''}\0${hash}\n`);
+    }
+    return h.digest('hex');
+  }
+
+  /** Remembers how a file looked when its text was read (so that a later run need not read it). */
+  see(filePath: string, text: string | null, stat: ReadStat | null): string {
+    const hash = textHash(text);
+    const abs = path.resolve(filePath);
+    if (!stat) {
+      if (this.replay.seen[abs]) {
+        delete this.replay.seen[abs];
+        this.dirty = true;
+      }
+      return hash;
+    }
+    const old = this.replay.seen[abs];
+    const entry: SeenFile = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.readAt, hash];
+    if (!old || old[0] !== entry[0] || old[1] !== entry[1] || old[2] !== entry[2] || old[4] !== entry[4] || !trusted(old)) {
+      this.replay.seen[abs] = entry;
+      this.dirty = true;
+    }
+    return hash;
+  }
+
+  /** The messages of each file from the last run with the same key, or null when some file has none. */
+  replayMessages(files: { filePath: string; config: FileConfig }[], fingerprint: string, opts: { reportUnusedDisableDirectives?: boolean }): LintMessage[][] | null {
+    const out: LintMessage[][] = [];
+    for (const f of files) {
+      const last = this.replay.last[path.resolve(f.filePath)];
+      if (!last || last.key !== replayKey(f.config, opts.reportUnusedDisableDirectives, fingerprint)) return null;
+      out.push(last.messages);
+    }
+    return out;
+  }
+
+  /** Records a file's messages for replay (null: forget them, e.g. a rule threw). */
+  recordMessages(filePath: string, config: FileConfig, fingerprint: string, opts: { reportUnusedDisableDirectives?: boolean }, messages: LintMessage[] | null): void {
+    const abs = path.resolve(filePath);
+    if (messages === null) {
+      if (this.replay.last[abs]) delete this.replay.last[abs];
+    } else this.replay.last[abs] = { key: replayKey(config, opts.reportUnusedDisableDirectives, fingerprint), messages };
+    this.dirty = true;
+  }
+
+  /** The recorded hash of a file whose stat says it is unchanged since it was read; else undefined. */
+  private seenHash(filePath: string): string | undefined {
+    const s = this.replay.seen[filePath];
+    if (!s || !trusted(s)) return undefined;
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(filePath);
+    } catch {
+      return undefined;
+    }
+    return st.isFile() && st.size === s[0] && st.mtimeMs === s[1] && st.ctimeMs === s[2] ? s[4] : undefined;
+  }
+
+  private readAndSee(filePath: string, read: (p: string) => { text: string | null; stat: ReadStat | null }): string {
+    const { text, stat } = read(filePath);
+    return this.see(filePath, text, stat);
+  }
+
+  // ---- Per file (lib/lint-files.ts) ----
 
   // SummaryStore: the project index asks here before parsing a file.
   get(filePath: string, text: string): FileSummary | undefined {
@@ -139,12 +313,24 @@ export class LintCache implements SummaryStore {
    */
   save(): string | null {
     if (!this.dirty) return null;
-    for (const f of Object.keys(this.files)) if (!fs.existsSync(f)) delete this.files[f];
-    const data: CacheData = { format: FORMAT, tool: this.tool, files: this.files };
+    const exists = new Map<string, boolean>();
+    const gone = (f: string) => {
+      let e = exists.get(f);
+      if (e === undefined) exists.set(f, (e = fs.existsSync(f)));
+      return !e;
+    };
+    for (const f of Object.keys(this.replay.seen)) if (gone(f)) delete this.replay.seen[f];
+    for (const f of Object.keys(this.replay.last)) if (gone(f)) delete this.replay.last[f];
+    let filesLine = this.filesText ?? '{}';
+    if (this.filesData) {
+      for (const f of Object.keys(this.filesData)) if (gone(f)) delete this.filesData[f];
+      filesLine = JSON.stringify(this.filesData);
+    }
+    const header: Header = { format: FORMAT, tool: this.tool };
     const tmp = `${this.location}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.location), { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify(data));
+      fs.writeFileSync(tmp, `${JSON.stringify(header)}\n${JSON.stringify(this.replay)}\n${filesLine}`);
       fs.renameSync(tmp, this.location);
       this.dirty = false;
       return null;
@@ -159,13 +345,13 @@ export class LintCache implements SummaryStore {
   }
 
   private lintKey(opts: LintKeyOptions): string {
-    return sha256(`${JSON.stringify(opts.config)}\0${opts.reportUnusedDisableDirectives ? 1 : 0}\0${this.projectFingerprint}`);
+    return sha1(`${JSON.stringify(opts.config)}\0${opts.reportUnusedDisableDirectives ? 1 : 0}\0${this.projectFingerprint}`);
   }
 
   private hashOf(filePath: string, text: string): string {
     const memo = this.textHashes.get(filePath);
     if (memo && memo.text === text) return memo.hash;
-    const hash = sha256(text);
+    const hash = sha1(text);
     this.textHashes.set(filePath, { text, hash });
     return hash;
   }
@@ -195,29 +381,56 @@ export class LintCache implements SummaryStore {
   }
 }
 
+/** Whether a file's stat can stand for its text: it had not changed for a while when it was read. */
+function trusted(s: SeenFile): boolean {
+  return Math.max(s[1], s[2]) < s[3] - STAT_GRACE_MS;
+}
+
+function replayKey(config: FileConfig, reportUnusedDisableDirectives: boolean | undefined, fingerprint: string): string {
+  return sha1(`${JSON.stringify(config)}\0${reportUnusedDisableDirectives ? 1 : 0}\0${fingerprint}`);
+}
+
+function sha1(s: string): string {
+  return createHash('sha1').update(s).digest('hex');
+}
+
 function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }
 
-function isRecord(v: unknown): v is Record<string, FileEntry> {
+function isRecord(v: unknown): v is Record<string, any> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
-let codeHash: string | undefined;
+let codeStamp: string | undefined;
 
-/** The tool as the cache sees it: version, rule set, and a hash of the code of lib/ and rules/. */
-function toolFingerprint(rules: ReadonlyMap<string, RuleModule<any>>): string {
-  if (codeHash === undefined) {
-    const h = createHash('sha256');
+/**
+ * The tool as the cache sees it: version, rule set, and the code of lib/ and
+ * rules/ — the path, size and mtime of each compiled file (a stat each: a
+ * rebuild drops the cache, with no file read or hashed on every run).
+ */
+export function toolFingerprint(rules: ReadonlyMap<string, RuleModule<any>>): string {
+  if (codeStamp === undefined) {
+    const h = createHash('sha1');
     const root = path.dirname(__dirname);
-    for (const dir of ['lib', 'rules']) for (const f of codeFiles(path.join(root, dir))) h.update(f).update(fs.readFileSync(f));
-    codeHash = h.digest('hex');
+    for (const dir of ['lib', 'rules']) {
+      for (const f of codeFiles(path.join(root, dir))) {
+        let st: fs.Stats;
+        try {
+          st = fs.statSync(f);
+        } catch {
+          continue;
+        }
+        h.update(`${path.relative(root, f)}\0${st.size}\0${st.mtimeMs}\n`);
+      }
+    }
+    codeStamp = h.digest('hex');
   }
   const ruleSet = [...rules.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([id, r]) => `${id}:${sha256(String(r.create))}`)
+    .map(([id, r]) => `${id}:${sha1(String(r.create))}`)
     .join(',');
-  return `${toolVersion()}|${sha256(ruleSet)}|${codeHash}`;
+  return `${toolVersion()}|${sha1(ruleSet)}|${codeStamp}`;
 }
 
 /** The .js/.ts files under a directory (no maps or declarations), sorted. */

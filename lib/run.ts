@@ -7,13 +7,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigResolver, parseRuleFlags, RuleRegistry } from './config';
 import { discoverFiles, IgnoredFile } from './files';
-import { ProjectIndex } from './project';
-import { isApplicable, lintAndFix } from './fixer';
-import { FileConfig, LintMessage, LintResult } from './types';
+import type { ProjectIndex } from './project';
+import type { FileConfig, Fix, LintMessage, LintResult } from './types';
 import { unifiedDiff } from './diff';
-import { cacheFilePath, LintCache } from './cache';
+import { cacheFilePath, LintCache, projectFiles, ReadStat } from './cache';
 import { stdinDiscovery } from './stdin';
-import { defaultThreads, lintFiles, LintFilesStats } from './lint-files';
+import type { FileOutcome, LintFilesStats } from './lint-files';
 import { allRules } from '../rules';
 
 export interface RunOptions {
@@ -88,6 +87,8 @@ interface ReadFile {
   filePath: string;
   raw: Buffer;
   text: string;
+  /** How the file looked when read (for the cache); none for stdin. */
+  stat?: ReadStat;
 }
 
 export const IGNORED_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to override.';
@@ -132,8 +133,9 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
   const files: ReadFile[] = [];
   for (const filePath of discovery.files) {
     let raw: Buffer;
+    let stat: ReadStat;
     try {
-      raw = readRegularFile(filePath);
+      ({ raw, stat } = readRegularFileStat(filePath));
     } catch (e) {
       internalErrors.push(`Cannot read ${filePath}: ${(e as Error).message}`);
       continue;
@@ -144,7 +146,7 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
       results.push(fileMessageResult(filePath, text.problem, 2, true));
       continue;
     }
-    files.push({ filePath, raw, text });
+    files.push({ filePath, raw, text, stat });
   }
   if (stdin && discovery.ignored.length === 0) {
     const filePath = path.resolve(cwd, stdin.filePath);
@@ -160,9 +162,71 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
   // Phases 1 and 2 (lib/lint-files.ts): the project index, demand-driven over
   // the linted files and the rest of their crates, and lint (and fix) of each
   // file an enabled rule's prefilter lets through, on worker threads for
-  // large runs.
+  // large runs. With the cache, a run whose project did not change replays
+  // the last run's messages instead (lib/cache.ts): lint-files, tree-sitter
+  // and the rules' engine are not even loaded.
   t = now();
   const cache = options.cache && !stdin ? LintCache.load(cacheFilePath(cwd, options.cacheLocation), rules) : null;
+  const keyOpts = { reportUnusedDisableDirectives: !!options.reportUnusedDisableDirectives };
+  const configs = cache ? files.map((f) => resolver.configFor(f.filePath)) : [];
+  /** Text hashes of the files of the project, as this run read them. */
+  const hashes = new Map<string, string>();
+  let outcomes: FileOutcome[] | null = null;
+  let project: ProjectIndex | undefined;
+  if (cache) {
+    for (const f of files) hashes.set(path.resolve(f.filePath), cache.see(f.filePath, f.text, f.stat ?? null));
+    const fingerprint = cache.fingerprint(projectFiles(files.map((f) => f.filePath)), hashes, readCrateFileStat);
+    const replayed = cache.replayMessages(files.map((f, i) => ({ filePath: f.filePath, config: configs[i] })), fingerprint, keyOpts);
+    if (replayed && !(fixing && replayed.some((ms) => ms.some((m) => applicable(m.fix, unsafe))))) {
+      outcomes = replayed.map((messages) => ({ messages, errors: [], cached: true }));
+      stats.engine = {
+        workers: 0, linted: 0, skipped: 0, cached: files.length, indexedUpFront: 0, indexMs: now() - t, lintMs: 0, parseCpuMs: 0, ruleCpuMs: 0, indexCpuMs: 0,
+      };
+      stats.indexMs = stats.engine.indexMs;
+    }
+  }
+  if (!outcomes) {
+    const { defaultThreads, lintFiles } = require('./lint-files') as typeof import('./lint-files');
+    /** The files of the rest of the crates the run read (with the cache). */
+    const crateReads = new Set<string>();
+    const read = cache
+      ? (p: string) => {
+          const r = readCrateFileStat(p);
+          const abs = path.resolve(p);
+          hashes.set(abs, cache.see(abs, r.text, r.stat));
+          crateReads.add(abs);
+          return r.text;
+        }
+      : readCrateFile;
+    const linted = await lintFiles(files, {
+      rules,
+      threads: rules === allRules ? (options.threads ?? defaultThreads()) : 1,
+      configFor: (p) => resolver.configFor(p),
+      read,
+      fixing,
+      unsafe,
+      reportUnusedDisableDirectives: !!options.reportUnusedDisableDirectives,
+      cache: cache ?? undefined,
+      onProgress: options.onProgress,
+    });
+    outcomes = linted.outcomes;
+    project = linted.project;
+    stats.engine = linted.stats;
+    stats.indexMs = linted.stats.indexMs;
+    stats.lintMs = linted.stats.lintMs;
+    // For replay: each file's messages under the fingerprint of the project as this run read it —
+    // unless fixes changed some text (then other files' messages may come from the fixed texts).
+    if (cache && !outcomes.some((o) => o.output !== undefined)) {
+      const universe = [...new Set([...files.map((f) => path.resolve(f.filePath)), ...crateReads])].sort();
+      const fingerprint = cache.fingerprint(universe, hashes, readCrateFileStat);
+      files.forEach((f, i) => {
+        const o = outcomes![i];
+        const clean = o.internalError === undefined && o.errors.length === 0;
+        cache.recordMessages(f.filePath, configs[i], fingerprint, keyOpts, clean ? o.messages : null);
+      });
+    }
+  }
+
   const lintOptsFor = (config: FileConfig, project: ProjectIndex) => ({
     config,
     project,
@@ -170,24 +234,9 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
     unsafe,
     rules,
   });
-  const linted = await lintFiles(files, {
-    rules,
-    threads: rules === allRules ? (options.threads ?? defaultThreads()) : 1,
-    configFor: (p) => resolver.configFor(p),
-    read: readCrateFile,
-    fixing,
-    unsafe,
-    reportUnusedDisableDirectives: !!options.reportUnusedDisableDirectives,
-    cache: cache ?? undefined,
-    onProgress: options.onProgress,
-  });
-  stats.engine = linted.stats;
-  stats.indexMs = linted.stats.indexMs;
-  stats.lintMs = linted.stats.lintMs;
-
   let diff = '';
   files.forEach((file, i) => {
-    const outcome = linted.outcomes[i];
+    const outcome = outcomes![i];
     if (outcome.internalError !== undefined) {
       internalErrors.push(`Internal error on ${file.filePath}: ${outcome.internalError}`);
       return;
@@ -207,7 +256,8 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
       if (failure) {
         internalErrors.push(`Not fixed: ${file.filePath}: ${failure}`);
         // Report what the file that stays on disk has.
-        messages = lintAndFix(file.filePath, file.text, lintOptsFor(resolver.configFor(file.filePath), linted.project), false).lint.messages;
+        const { lintAndFix } = require('./fixer') as typeof import('./fixer');
+        messages = lintAndFix(file.filePath, file.text, lintOptsFor(resolver.configFor(file.filePath), project!), false).lint.messages;
         output = undefined;
       }
     }
@@ -242,7 +292,7 @@ export function makeResult(filePath: string, messages: LintMessage[], unsafe: bo
     fixableWarningCount: 0,
   };
   for (const m of messages) {
-    const fixable = isApplicable(m.fix, unsafe);
+    const fixable = applicable(m.fix, unsafe);
     if (m.severity === 2) {
       r.errorCount++;
       if (fixable) r.fixableErrorCount++;
@@ -284,15 +334,30 @@ export function decode(raw: Buffer): string | { problem: string } {
 }
 
 /**
+ * Whether a fix is applied: safe ones always, unsafe ones with
+ * `--unsafe-fixes` (as lib/fixer.ts's isApplicable, which a replayed run
+ * does not load).
+ */
+export function applicable(fix: Fix | undefined, unsafe: boolean): boolean {
+  return !!fix && (fix.applicability === 'safe' || unsafe);
+}
+
+/**
  * Reads a regular file. A FIFO, socket or device is refused, not read
  * (reading a FIFO with no writer waits forever); so is a directory.
  */
 export function readRegularFile(p: string): Buffer {
+  return readRegularFileStat(p).raw;
+}
+
+/** readRegularFile, with the file's stat taken before the read. */
+function readRegularFileStat(p: string): { raw: Buffer; stat: ReadStat } {
+  const readAt = Date.now();
   const fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new Error(st.isDirectory() ? 'it is a directory' : 'not a regular file (a FIFO, socket or device)');
-    return fs.readFileSync(fd);
+    return { raw: fs.readFileSync(fd), stat: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, readAt } };
   } finally {
     fs.closeSync(fd);
   }
@@ -300,11 +365,16 @@ export function readRegularFile(p: string): Buffer {
 
 /** A file of a linted file's crate, for the index: its text, or null when unreadable or not UTF-8. */
 function readCrateFile(p: string): string | null {
+  return readCrateFileStat(p).text;
+}
+
+function readCrateFileStat(p: string): { text: string | null; stat: ReadStat | null } {
   try {
-    const text = decode(readRegularFile(p));
-    return typeof text === 'string' ? text : null;
+    const { raw, stat } = readRegularFileStat(p);
+    const text = decode(raw);
+    return typeof text === 'string' ? { text, stat } : { text: null, stat };
   } catch {
-    return null;
+    return { text: null, stat: null };
   }
 }
 

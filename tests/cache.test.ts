@@ -10,13 +10,16 @@ import * as os from 'os';
 import * as path from 'path';
 import * as parser from '../lib/parser';
 import { runLint, RunOptions } from '../lib/run';
-import { cacheFilePath } from '../lib/cache';
+import { cacheFilePath, STAT_GRACE_MS } from '../lib/cache';
+import * as lintFilesModule from '../lib/lint-files';
 import { ProjectIndex } from '../lib/project';
 import { createRule, RuleModule } from '../lib/rule';
 import { FileSummary } from '../lib/index/summary';
 import { allRules } from '../rules';
 import { toolVersion } from '../lib/version';
 
+/** The fs module itself (what `import * as fs` wraps), for spies. */
+const nodeFs = require('fs') as typeof fs;
 const BIN = path.join(__dirname, '..', 'bin', 'rustokio-lint.js');
 const MANIFEST = '[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\n';
 const MAIN = 'mod config;\nmod tick;\n\n#[tokio::main]\nasync fn main() {\n    config::load();\n}\n';
@@ -58,11 +61,31 @@ function countingRules(seen: string[]): ReadonlyMap<string, RuleModule<any>> {
 async function cachedRun(root: string, extra: Partial<RunOptions> = {}) {
   const linted: string[] = [];
   const parse = jest.spyOn(parser, 'parse');
+  const engine = jest.spyOn(lintFilesModule, 'lintFiles');
   const outcome = await runLint({ cwd: root, cache: true, rules: countingRules(linted), ruleFlags: ['count-files: warn'], ...extra });
   const parses = parse.mock.calls.length;
+  /** Whether the run replayed the last run's messages (the engine was not even called). */
+  const replayed = engine.mock.calls.length === 0;
   parse.mockRestore();
+  engine.mockRestore();
   const found = outcome.results.flatMap((r) => r.messages.map((m) => `${path.basename(r.filePath)}:${m.line} ${m.ruleId} ${m.severity}`));
-  return { linted: linted.sort(), parses, found, outcome };
+  return { linted: linted.sort(), parses, found, outcome, replayed };
+}
+
+/** The header line of a cache file: its format and the tool that wrote it. */
+function cacheHeader(file: string): { format: number; tool: string } {
+  return JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]);
+}
+
+/** Runs `f` as if it were `ms` later than it is (the cache's notion of when files were read). */
+async function later<T>(ms: number, f: () => Promise<T>): Promise<T> {
+  const real = Date.now.bind(Date);
+  const spy = jest.spyOn(Date, 'now').mockImplementation(() => real() + ms);
+  try {
+    return await f();
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 const FOUND = ['config.rs:2 no-thread-sleep 2', 'tick.rs:2 no-thread-sleep 2'];
@@ -94,8 +117,10 @@ describe('runLint with the cache', () => {
     expect(cold.linted).toEqual(['config.rs', 'main.rs', 'tick.rs']);
     expect(cold.found).toEqual(FOUND);
     expect(fs.existsSync(path.join(root, '.rustokiocache'))).toBe(true);
+    expect(cold.replayed).toBe(false);
     const warm = await cachedRun(root);
-    expect(warm).toMatchObject({ linted: [], parses: 0, found: FOUND });
+    expect(warm).toMatchObject({ linted: [], parses: 0, found: FOUND, replayed: true });
+    expect(warm.outcome.stats.engine).toMatchObject({ workers: 0, linted: 0, cached: 3 });
     expect(warm.outcome.exitCode).toBe(1);
     expect(warm.outcome.results.map((r) => [path.basename(r.filePath), r.errorCount, r.fixableErrorCount])).toEqual(
       cold.outcome.results.map((r) => [path.basename(r.filePath), r.errorCount, r.fixableErrorCount]),
@@ -142,12 +167,13 @@ describe('runLint with the cache', () => {
     const root = crate();
     await cachedRun(root);
     const file = path.join(root, '.rustokiocache');
-    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const data = cacheHeader(file);
     expect(data.tool.startsWith(`${toolVersion()}|`)).toBe(true);
-    fs.writeFileSync(file, JSON.stringify({ ...data, tool: data.tool.replace(/^[^|]*/, '0.0.9') }));
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.replace(JSON.stringify(data), JSON.stringify({ ...data, tool: data.tool.replace(/^[^|]*/, '0.0.9') })));
     const other = await cachedRun(root);
     expect(other.linted).toEqual(['config.rs', 'main.rs', 'tick.rs']);
-    expect(JSON.parse(fs.readFileSync(file, 'utf8')).tool).toBe(data.tool);
+    expect(cacheHeader(file).tool).toBe(data.tool);
     fs.writeFileSync(file, '{ not json');
     const broken = await cachedRun(root);
     expect(broken.linted).toEqual(['config.rs', 'main.rs', 'tick.rs']);
@@ -165,6 +191,95 @@ describe('runLint with the cache', () => {
     const again = await cachedRun(root, { fix: true });
     expect(again.found).toEqual(['config.rs:2 no-thread-sleep 2']);
     expect((await cachedRun(root, { fix: true })).linted).toEqual([]);
+  });
+
+  test('a same-size edit of a linted file is re-linted, mtime put back or not', async () => {
+    const root = crate();
+    const tick = path.join(root, 'src', 'tick.rs');
+    await later(10 * STAT_GRACE_MS, () => cachedRun(root));
+    const before = fs.statSync(tick);
+    // The same length: the sleep moves out of the async fn's body into a comment.
+    const edited = TICK.replace('    std::thread::sleep', '    //d::thread::sleep');
+    expect(edited.length).toBe(TICK.length);
+    fs.writeFileSync(tick, edited);
+    fs.utimesSync(tick, before.atime, before.mtime);
+    const warm = await later(10 * STAT_GRACE_MS, () => cachedRun(root));
+    expect(warm.replayed).toBe(false);
+    expect(warm.linted).toContain('tick.rs');
+    expect(warm.found).toEqual(['config.rs:2 no-thread-sleep 2']);
+  });
+
+  test('the rest of the crate: an unchanged file is not read again, a changed one is (stat, then hash)', async () => {
+    const root = crate();
+    const main = path.join(root, 'src', 'main.rs');
+    // Only config.rs is linted; its finding depends on main.rs calling it from async code.
+    const lintConfig = { patterns: ['src/config.rs'] };
+    const opened = (f: () => Promise<unknown>) => async () => {
+      const open = jest.spyOn(nodeFs, 'openSync');
+      try {
+        await f();
+        return open.mock.calls.map((c) => path.basename(String(c[0])));
+      } finally {
+        open.mockRestore();
+      }
+    };
+    // A whole-second mtime, which utimes can put back exactly.
+    fs.utimesSync(main, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+    const cold = await later(10 * STAT_GRACE_MS, () => cachedRun(root, lintConfig));
+    expect(cold.found).toEqual(['config.rs:2 no-thread-sleep 2']);
+    let warm!: Awaited<ReturnType<typeof cachedRun>>;
+    const files = await opened(async () => (warm = await cachedRun(root, lintConfig)))();
+    expect(warm).toMatchObject({ replayed: true, found: ['config.rs:2 no-thread-sleep 2'] });
+    // Its stat says main.rs did not change since it was read: not read again (the linted file is).
+    expect(files).not.toContain('main.rs');
+    expect(files).toContain('config.rs');
+
+    // Same size, mtime put back: the ctime still tells.
+    const before = fs.statSync(main);
+    const edited = MAIN.replace('    config::load();', '    //fig::load(); ');
+    expect(edited.length).toBe(MAIN.length);
+    fs.writeFileSync(main, edited);
+    fs.utimesSync(main, before.atime, before.mtime);
+    expect([fs.statSync(main).size, fs.statSync(main).mtimeMs]).toEqual([before.size, before.mtimeMs]);
+    const changed = await later(10 * STAT_GRACE_MS, () => cachedRun(root, lintConfig));
+    expect(changed).toMatchObject({ replayed: false, found: [] });
+    expect((await cachedRun(root, lintConfig)).replayed).toBe(true);
+  });
+
+  test('a file changed right before it was read is hashed again even when its stat is the same', async () => {
+    const root = crate();
+    const main = path.join(root, 'src', 'main.rs');
+    const lintConfig = { patterns: ['src/config.rs'] };
+    // main.rs was written just now: the cache does not trust its stat.
+    expect((await cachedRun(root, lintConfig)).found).toEqual(['config.rs:2 no-thread-sleep 2']);
+    const before = fs.statSync(main);
+    fs.writeFileSync(main, MAIN.replace('    config::load();', '    //fig::load(); '));
+    // A file system whose timestamps are too coarse to show the change: the same stat as before.
+    const real = fs.statSync;
+    const stat = jest.spyOn(nodeFs, 'statSync').mockImplementation(((p: fs.PathLike, o?: fs.StatSyncOptions) =>
+      path.resolve(String(p)) === main ? before : real(p, o)) as typeof fs.statSync);
+    try {
+      expect(fs.statSync(main)).toBe(before);
+      const warm = await cachedRun(root, lintConfig);
+      expect(warm).toMatchObject({ replayed: false, found: [] });
+    } finally {
+      stat.mockRestore();
+    }
+  });
+
+  test('a new file in the crate, or another set of files, is not replayed', async () => {
+    const root = crate();
+    await cachedRun(root, { patterns: ['src/config.rs'] });
+    expect((await cachedRun(root, { patterns: ['src/config.rs'] })).replayed).toBe(true);
+    fs.writeFileSync(path.join(root, 'src', 'extra.rs'), 'pub fn extra() {}\n');
+    const added = await cachedRun(root, { patterns: ['src/config.rs'] });
+    expect(added.replayed).toBe(false);
+    expect(added.found).toEqual(['config.rs:2 no-thread-sleep 2']);
+    expect((await cachedRun(root, { patterns: ['src/config.rs'] })).replayed).toBe(true);
+    // Other options: other keys.
+    expect((await cachedRun(root, { patterns: ['src/config.rs'], reportUnusedDisableDirectives: true })).replayed).toBe(false);
+    expect((await cachedRun(root)).replayed).toBe(false);
+    expect((await cachedRun(root)).replayed).toBe(true);
   });
 
   test('an unwritable cache location is an error of the run', async () => {
