@@ -3,10 +3,14 @@
  * formats the results, and returns the exit code: 0 clean, 1 errors remain
  * (or too many warnings, or `--diff` has changes), 2 usage, configuration
  * or internal error.
+ *
+ * Start-up time counts (an editor or a hook runs the linter on one file):
+ * plain argv — paths and the common flags, each at most once — is parsed
+ * here without loading yargs (`parseSimpleArgs`, tested to agree with it);
+ * everything else goes through yargs.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import yargs from 'yargs/yargs';
 import picocolors from 'picocolors';
 import { ConfigError, ConfigResolver, configFileInDir, parseRuleFlags, toConfigObject } from './config';
 import { runLint, RunOptions } from './run';
@@ -45,6 +49,8 @@ function packageVersion(): string {
 }
 
 function buildParser(args: string[]) {
+  // Loaded here: plain argv never needs it.
+  const yargs = require('yargs/yargs') as typeof import('yargs/yargs');
   return yargs(args)
     .scriptName('rustokio-lint')
     .command('$0 [paths..]', 'Lint Rust files (files, directories or globs; default: .)', (y) =>
@@ -86,8 +92,70 @@ function buildParser(args: string[]) {
 
 type Argv = Record<string, unknown> & { _: (string | number)[] };
 
+/** Boolean flags the simple parser knows (`--no-<flag>` is left to yargs, but for these). */
+const SIMPLE_BOOLEANS = new Set([
+  'fix', 'unsafe-fixes', 'fix-dry-run', 'diff', 'quiet', 'report-unused-disable-directives', 'init', 'list-rules',
+  'color', 'stats', 'cache', 'stdin', 'lsp', 'stdio',
+]);
+const SIMPLE_NEGATIONS: Record<string, string> = { 'no-color': 'color', 'no-ignore': 'ignore', 'no-config': 'config' };
+/** Flags with one string value (not the array ones: yargs gives them every value up to the next flag). */
+const SIMPLE_STRINGS: Record<string, string> = {
+  format: 'format', f: 'format', 'output-file': 'output-file', o: 'output-file', config: 'config', c: 'config',
+  'cache-location': 'cache-location', 'stdin-filename': 'stdin-filename', 'print-config': 'print-config', explain: 'explain',
+};
+const SIMPLE_NUMBERS = new Set(['max-warnings', 'threads']);
+
+/**
+ * Parses plain argv as yargs would, without loading it: paths (not starting
+ * with `-`), the boolean flags above (and `--no-color`, `--no-ignore`,
+ * `--no-config`), `--flag value` for the string flags and `--max-warnings` /
+ * `--threads` with a decimal integer — each flag at most once. Returns null
+ * for anything else (`--flag=value`, `--`, `--rule`, `--help`, an unknown or
+ * repeated flag, a value starting with `-`, an empty argument).
+ */
+export function parseSimpleArgs(args: string[]): Argv | null {
+  const argv: Argv = { _: [], format: 'stylish', ignore: true };
+  const paths: string[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '') return null;
+    if (a[0] !== '-') {
+      paths.push(a);
+      continue;
+    }
+    const name = a.startsWith('--') ? a.slice(2) : a.length === 2 ? a.slice(1) : null;
+    if (name === null || name === '' || name.includes('=')) return null;
+    let key: string;
+    let value: unknown;
+    if (SIMPLE_BOOLEANS.has(name)) [key, value] = [name, true];
+    else if (Object.prototype.hasOwnProperty.call(SIMPLE_NEGATIONS, name)) [key, value] = [SIMPLE_NEGATIONS[name], false];
+    else if (Object.prototype.hasOwnProperty.call(SIMPLE_STRINGS, name) || SIMPLE_NUMBERS.has(name)) {
+      const v = args[i + 1];
+      if (v === undefined || v === '' || v[0] === '-') return null;
+      i++;
+      if (SIMPLE_NUMBERS.has(name)) {
+        if (!/^\d{1,15}$/.test(v)) return null;
+        [key, value] = [name, Number(v)];
+      } else [key, value] = [SIMPLE_STRINGS[name], v];
+    } else return null;
+    if (seen.has(key)) return null;
+    seen.add(key);
+    argv[key] = value;
+  }
+  if (paths.length) argv.paths = paths;
+  return argv;
+}
+
 /** Parses `args`; resolves with argv, or with the text yargs printed for --help/--version. */
 function parseArgs(args: string[]): Promise<{ argv: Argv; output: string }> {
+  const simple = parseSimpleArgs(args);
+  if (simple) return Promise.resolve({ argv: simple, output: '' });
+  return parseWithYargs(args);
+}
+
+/** parseArgs with yargs, always (tests compare it with parseSimpleArgs). */
+export function parseWithYargs(args: string[]): Promise<{ argv: Argv; output: string }> {
   return new Promise((resolve, reject) => {
     buildParser(args)
       .fail((msg, err) => {

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runLint, writeFixed } from '../lib/run';
-import { main } from '../lib/cli';
+import { main, parseSimpleArgs, parseWithYargs } from '../lib/cli';
 import { createRule, RuleModule } from '../lib/rule';
 import { allRules } from '../rules';
 import noThreadSleep from '../rules/no-thread-sleep';
@@ -422,6 +422,75 @@ describe('flags', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^rustokio-lint \[paths\.\.\]\n/);
     expect(help.stdout).toContain('--unsafe-fixes');
+  });
+});
+
+describe('argv without yargs', () => {
+  /** The keys the command line reads. */
+  const KEYS = [
+    'paths', 'fix', 'unsafe-fixes', 'fix-dry-run', 'diff', 'format', 'output-file', 'rule', 'config', 'ignore-pattern', 'ignore',
+    'max-warnings', 'quiet', 'report-unused-disable-directives', 'print-config', 'init', 'list-rules', 'explain', 'color',
+    'threads', 'stats', 'cache', 'cache-location', 'stdin', 'stdin-filename', 'lsp', 'stdio', 'help', 'version',
+  ];
+  const pick = (argv: Record<string, unknown>) => Object.fromEntries(KEYS.map((k) => [k, argv[k]]));
+
+  test.each([
+    [[]],
+    [['src/main.rs']],
+    [['a.rs', 'b.rs', 'src', '123', 'true', 'x y.rs']],
+    [['--fix', '--unsafe-fixes', 'src/lib.rs']],
+    [['--fix-dry-run', '--format', 'json', '-o', 'out.json', 'a.rs']],
+    [['--diff', '--quiet', '--report-unused-disable-directives', '--stats']],
+    [['-f', 'compact', '--max-warnings', '0', '--threads', '2', '.']],
+    [['--cache', '--cache-location', 'build/', '--no-ignore', 'crates']],
+    [['--no-config', '--no-color', 'x.rs']],
+    [['--color', '-c', 'cfg.json', 'x.rs']],
+    [['--config', '.rustokiorc.json']],
+    [['--stdin', '--stdin-filename', 'src/jobs.rs', '--fix']],
+    [['--print-config', 'src/main.rs']],
+    [['--explain', 'no-thread-sleep']],
+    [['--init']],
+    [['--list-rules']],
+    [['--lsp', '--stdio']],
+  ])('%j is parsed as yargs parses it', async (args) => {
+    const simple = parseSimpleArgs(args);
+    expect(simple).not.toBeNull();
+    const { argv } = await parseWithYargs(args);
+    expect(pick(simple!)).toEqual(pick(argv));
+  });
+
+  test.each([
+    [['--rule', 'no-thread-sleep: off', 'a.rs']],
+    [['--ignore-pattern', 'gen/']],
+    [['--fix', '--fix']],
+    [['--color', '--no-color']],
+    [['--config', 'a.json', '--no-config']],
+    [['--format=json']],
+    [['--', '-weird.rs']],
+    [['-']],
+    [['']],
+    [['--help']],
+    [['-h']],
+    [['--version']],
+    [['--no-fix']],
+    [['--unknown-flag']],
+    [['-fq']],
+    [['--format']],
+    [['--format', '--fix']],
+    [['--max-warnings', '-1']],
+    [['--max-warnings', 'lots']],
+    [['--threads', '1.5']],
+  ])('%j is left to yargs', (args) => {
+    expect(parseSimpleArgs(args)).toBeNull();
+  });
+
+  test('the binary with plain argv behaves as with yargs: a bad value, a missing path', () => {
+    const root = crate({ 'src/main.rs': CLEAN });
+    expect(cli(root, ['--format', 'nope', 'src'])).toEqual(cli(root, ['--format=nope', 'src']));
+    const bad = cli(root, ['--format', 'nope', 'src']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Unknown format "nope"');
+    expect(cli(root, ['--max-warnings', '0', 'missing.rs'])).toEqual(cli(root, ['--max-warnings=0', 'missing.rs']));
   });
 });
 

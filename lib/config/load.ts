@@ -82,6 +82,20 @@ export function createExplorer(): PublicExplorerSync {
   };
 }
 
+/**
+ * A .toml config file as cosmiconfig's load gives it (errors: the read's, or
+ * loadCargoToml's ConfigError); a table with cosmiconfig's `$import` goes
+ * through cosmiconfig.
+ */
+function loadToml(file: string, explorer: PublicExplorerSync): { config: unknown; filepath: string; isEmpty?: boolean } | null {
+  const content = fs.readFileSync(file, 'utf8');
+  if (content.trim() === '') return { config: undefined, filepath: file, isEmpty: true };
+  const config = loadCargoToml(file, content);
+  if (config === null) return null;
+  if (config && typeof config === 'object' && Object.prototype.hasOwnProperty.call(config, '$import')) return explorer.load(file);
+  return { config, filepath: file };
+}
+
 const PARSE_KIND: Record<string, string> = {
   '.json': 'valid JSON',
   '.yaml': 'valid YAML',
@@ -94,7 +108,9 @@ const PARSE_KIND: Record<string, string> = {
 export function readConfigFile(explorer: PublicExplorerSync, file: string, rules: RuleRegistry): ConfigData | null {
   let result;
   try {
-    result = explorer.load(file);
+    // A .toml file (Cargo.toml) is read here, as cosmiconfig's loader would: a crate's Cargo.toml
+    // without the rustokio table is met on most runs, and cosmiconfig need not be loaded for it.
+    result = path.extname(file) === '.toml' ? loadToml(file, explorer) : explorer.load(file);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const err = e as NodeJS.ErrnoException;
