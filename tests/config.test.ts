@@ -8,6 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError, ConfigResolver, parseRuleFlags, recommendedConfig, toConfigObject, validateConfig, RuleRegistry } from '../lib/config';
+import { PrecompiledValidators, setPrecompiledValidators } from '../lib/config/validate';
+import { GENERATED_FILE, validatorsSource } from '../lib/config/precompile';
 import { createRule, RuleModule } from '../lib/rule';
 import { allRules } from '../rules';
 
@@ -292,7 +294,21 @@ describe('--rule flags', () => {
   });
 });
 
-describe('bad configs', () => {
+/** The validators `npm run build` compiled (dist/lib/config/validators.generated.js). */
+const GENERATED = path.join(__dirname, '..', 'dist', 'lib', 'config', GENERATED_FILE);
+function generatedValidators(): PrecompiledValidators {
+  if (!fs.existsSync(GENERATED)) throw new Error(`${GENERATED} is missing: run npm run build`);
+  return require(GENERATED);
+}
+afterAll(() => setPrecompiledValidators(null));
+
+describe.each([
+  ['ajv at run time', () => null],
+  ['validators compiled at build time', generatedValidators],
+])('bad configs (%s)', (_mode, validators) => {
+  beforeAll(() => setPrecompiledValidators(validators()));
+  afterAll(() => setPrecompiledValidators(null));
+
   function errorFor(files: Record<string, string>, lint = 'crate/src/main.rs'): ConfigError {
     const root = tree({ [lint]: '', ...files });
     return configError(() => resolver(root).configFor(path.join(root, lint)));
@@ -399,6 +415,75 @@ describe('bad configs', () => {
   test('a bad config farther up stops the run too', () => {
     const e = errorFor({ '.rustokiorc.json': '{"rules": {"rule-a": "loud"}}', 'crate/.rustokiorc.json': '{}' });
     expect(e.key).toBe('rules.rule-a');
+  });
+});
+
+describe('validators compiled at build time', () => {
+  afterEach(() => setPrecompiledValidators(null));
+
+  test('the build output is what the sources give, every time', () => {
+    const source = validatorsSource(allRules);
+    expect(validatorsSource(allRules)).toBe(source);
+    expect(fs.readFileSync(GENERATED, 'utf8')).toBe(source);
+  });
+
+  /** Configs for the real rules: valid ones and every kind of mistake. */
+  const CASES: unknown[] = [
+    { extends: ['rustokio:recommended'], rules: { 'no-thread-sleep': ['warn', { loopStyle: 'sleep' }] } },
+    { rules: { 'no-thread-sleep': ['warn', { loopStyle: 'fast' }] } },
+    { rules: { 'no-thread-sleep': ['warn', { loopstyle: 'sleep' }] } },
+    { rules: { 'no-thread-sleep': ['warn', 'sleep'] } },
+    { rules: { 'no-shared-runtime': ['error', { allowIn: ['src/bin/**', 'build_runtime'] }] } },
+    { rules: { 'no-shared-runtime': ['error', { allowIn: ['a', 'a'] }] } },
+    { rules: { 'no-shared-runtime': ['error', { allowIn: [''] }] } },
+    { rules: { 'no-shared-runtime': ['error', { allowIn: 'src/bin/**' }] } },
+    { rules: { 'no-shared-runtime': ['error', { allowIn: [1] }] } },
+    { rules: { 'no-block-on': ['error', { x: 1 }] } },
+    { rules: { 'no-std-mpsc-in-async': ['error', {}] } },
+    { rules: { 'no-thread-spawn': ['error', {}] } },
+    { rules: { 'no-thread-spawn': ['error', { nope: true }] } },
+    { overrides: [{ files: 'tests/**', rules: { 'no-thread-sleep': 'off' }, settings: { ambientRuntime: true } }] },
+    { overrides: [{ files: ['tests/**'], excludedFiles: 5 }] },
+    { overrides: [{ rules: {} }] },
+    { overrides: [{ files: ['x'], extra: 1 }] },
+    { overrides: 'tests/**' },
+    { settings: { ambientRuntime: 'sometimes' } },
+    { extends: [1] },
+    { root: 'yes' },
+    { ignorePatterns: [['nested']] },
+    { rulez: {} },
+  ];
+  const outcome = (raw: unknown) => {
+    try {
+      return { ok: validateConfig(raw, '/x/.rustokiorc.json', allRules) };
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      return { message: e.message, key: e.key };
+    }
+  };
+
+  test('they judge every config as ajv does at run time, with the same messages', () => {
+    setPrecompiledValidators(null);
+    const atRunTime = CASES.map(outcome);
+    // Every validator counts its calls: the build-time ones are the ones used.
+    const generated = generatedValidators();
+    const calls: string[] = [];
+    const counted: PrecompiledValidators = { bySchema: generated.bySchema };
+    for (const [name, f] of Object.entries(generated)) {
+      if (typeof f !== 'function') continue;
+      const wrapped = Object.assign((data: unknown) => {
+        calls.push(name);
+        const ok = (f as (d: unknown) => boolean)(data);
+        (wrapped as unknown as { errors: unknown }).errors = (f as unknown as { errors: unknown }).errors;
+        return ok;
+      }, { errors: null });
+      counted[name] = wrapped;
+    }
+    setPrecompiledValidators(counted);
+    expect(CASES.map(outcome)).toEqual(atRunTime);
+    expect(atRunTime.filter((r) => 'message' in r).length).toBeGreaterThan(15);
+    // The shape and the options of every rule that was given options.
+    expect(new Set(calls).size).toBe(1 + 4);
   });
 });
 

@@ -4,6 +4,12 @@
  * ajv against the rule's own options schema. Every failure is a ConfigError
  * naming the file, the key (`rules.no-thread-sleep[1].loopStyle`) and what
  * was expected.
+ *
+ * The validators of the config shape and of the built-in rules' options are
+ * compiled at build time (`npm run build` runs lib/config/precompile.ts:
+ * ajv standalone code in dist/lib/config/validators.generated.js), so that a
+ * run with a config file loads no ajv. A schema the build did not see (a
+ * rule changed since, a test's rule) is compiled by ajv at run time.
  */
 import type AjvType from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -88,22 +94,66 @@ const CONFIG_SCHEMA = {
   additionalProperties: false,
 };
 
-// ajv is loaded and the schemas compiled on first use: a run without a
-// config file or rule options never needs them (start-up time, SPEC §12).
+/** The ajv options of every validator, at run time and at build time. */
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false } as const;
+
+/** Validators compiled at build time: the exported functions, and which schema (as JSON) each one checks. */
+export interface PrecompiledValidators {
+  bySchema: Record<string, string>;
+  [name: string]: unknown;
+}
+
+// ajv is loaded and the schemas compiled on first use, and only for schemas
+// not compiled at build time: a run without a config file or rule options
+// never needs them (start-up time, SPEC §12).
 let ajvInstance: AjvType | null = null;
 let shapeValidator: ValidateFunction | null = null;
+let precompiled: PrecompiledValidators | null | undefined;
 function ajv(): AjvType {
   if (!ajvInstance) {
     const Ajv = (require('ajv') as typeof import('ajv')).default;
-    ajvInstance = new Ajv({ allErrors: true, verbose: true, strict: false });
+    ajvInstance = new Ajv({ ...AJV_OPTIONS });
   }
   return ajvInstance;
 }
+
+/** The validators made at build time (none when running from the sources). */
+function precompiledValidators(): PrecompiledValidators | null {
+  if (precompiled === undefined) {
+    try {
+      precompiled = require('./validators.generated') as PrecompiledValidators;
+    } catch {
+      precompiled = null;
+    }
+  }
+  return precompiled;
+}
+
+/** Uses these build-time validators (null: none, ajv compiles every schema) — for tests. */
+export function setPrecompiledValidators(v: PrecompiledValidators | null): void {
+  precompiled = v;
+  shapeValidator = null;
+  optionValidators = new WeakMap();
+}
+
+/** A validator for `schema`: the one compiled at build time for the same schema, else ajv's. */
+function compile(schema: object): ValidateFunction {
+  const pre = precompiledValidators();
+  const name = pre ? pre.bySchema[JSON.stringify(schema)] : undefined;
+  if (pre && name !== undefined && typeof pre[name] === 'function') return pre[name] as ValidateFunction;
+  return ajv().compile(schema);
+}
+
 function validateShape(raw: unknown): boolean {
-  shapeValidator ??= ajv().compile(CONFIG_SCHEMA);
+  shapeValidator ??= compile(CONFIG_SCHEMA);
   return shapeValidator(raw) as boolean;
 }
-const optionValidators = new WeakMap<RuleModule<any>, ValidateFunction>();
+
+/** Every schema worth compiling at build time: the config's shape and each rule's options. */
+export function schemasToPrecompile(rules: RuleRegistry): object[] {
+  return [CONFIG_SCHEMA, ...[...rules.values()].map(optionsSchema)];
+}
+let optionValidators = new WeakMap<RuleModule<any>, ValidateFunction>();
 
 /** Validates a raw configuration object from `file`; throws ConfigError. */
 export function validateConfig(raw: unknown, file: string, rules: RuleRegistry, at: string[] = []): ConfigData {
@@ -180,12 +230,16 @@ function toSeverity(v: unknown): Severity | null {
 }
 
 /** The rule's options schema, strict: an object schema rejects unknown keys. */
+function optionsSchema(rule: RuleModule<any>): Record<string, unknown> {
+  const schema: Record<string, unknown> = { type: 'object', ...rule.meta.schema };
+  if (schema.type === 'object' && schema.additionalProperties === undefined) schema.additionalProperties = false;
+  return schema;
+}
+
 function optionsValidator(rule: RuleModule<any>): ValidateFunction {
   let v = optionValidators.get(rule);
   if (!v) {
-    const schema: Record<string, unknown> = { type: 'object', ...rule.meta.schema };
-    if (schema.type === 'object' && schema.additionalProperties === undefined) schema.additionalProperties = false;
-    v = ajv().compile(schema);
+    v = compile(optionsSchema(rule));
     optionValidators.set(rule, v);
   }
   return v;
