@@ -42,7 +42,7 @@ interface Edit extends Range {
 /** Returns the tree rules should see: lowered when any macro was rewritten. */
 export function lowerMacros(text: string, tree: Tree): Tree {
   if (!text.includes('!')) return tree;
-  const invocations = tree.rootNode.descendantsOfType('macro_invocation');
+  const invocations = wellKnownInvocations(text, tree);
   if (invocations.length === 0) return tree;
   let groups: Edit[][] = [];
   for (const inv of invocations) {
@@ -56,8 +56,9 @@ export function lowerMacros(text: string, tree: Tree): Tree {
   }
   const originalErrors = collectErrors(tree).length;
   for (let attempt = 0; attempt < 3 && groups.length; attempt++) {
-    const lowered = applyEdits(text, groups.flat());
-    const loweredTree = parse(lowered);
+    const edits = groups.flat();
+    const lowered = applyEdits(text, edits);
+    const loweredTree = reparse(text, tree, edits, lowered);
     const errors = collectErrors(loweredTree);
     if (errors.length <= originalErrors) return loweredTree;
     // Drop every macro whose rewrite holds a new error, then try again.
@@ -68,6 +69,29 @@ export function lowerMacros(text: string, tree: Tree): Tree {
     });
   }
   return tree;
+}
+
+const WELL_KNOWN = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:${[...CALL_LIKE, ...SELECT_LIKE].join('|')})\\s*!`, 'g');
+
+/**
+ * The calls of well-known macros outside token trees (those inside are
+ * lowered with the call around them), found by name in the text: each hit is
+ * taken to its node, not every node of the file visited.
+ */
+function wellKnownInvocations(text: string, tree: Tree): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  let last = -1;
+  for (const m of text.matchAll(WELL_KNOWN)) {
+    const name = m[0].slice(0, m[0].search(/[\s!]/));
+    const id = tree.rootNode.descendantForIndex(m.index!, m.index! + name.length);
+    if (id.type !== 'identifier' || id.startIndex !== m.index) continue;
+    let inv = id.parent;
+    if (inv?.type === 'scoped_identifier') inv = inv.parent;
+    if (inv?.type !== 'macro_invocation' || inv.startIndex <= last) continue;
+    last = inv.startIndex;
+    out.push(inv);
+  }
+  return out;
 }
 
 function lastSegment(macro: SyntaxNode): string {
@@ -188,12 +212,60 @@ function lowerSelect(text: string, args: SyntaxNode, edits: Edit[]): void {
   }
 }
 
+/**
+ * The tree of `lowered` (the text with `edits` applied), parsed
+ * incrementally: a copy of `tree` (a re-parse of the same text, which
+ * tree-sitter answers from the old tree at a few percent of a parse) is told
+ * of each edit and re-parsed, so only the macro calls are parsed again.
+ */
+function reparse(text: string, tree: Tree, edits: Edit[], lowered: string): Tree {
+  const copy = parse(text, tree);
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const point = (index: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: index - lineStarts[lo] };
+  };
+  // Last edit first: each edit's points are then those of the original text before it.
+  for (const e of applied(edits).reverse()) {
+    const start = point(e.start);
+    const newEnd = e.start + e.text.length;
+    const nl = e.text.lastIndexOf('\n');
+    const rows = e.text.split('\n').length - 1;
+    copy.edit({
+      startIndex: e.start,
+      oldEndIndex: e.end,
+      newEndIndex: newEnd,
+      startPosition: start,
+      oldEndPosition: point(e.end),
+      newEndPosition: nl === -1 ? { row: start.row, column: start.column + e.text.length } : { row: start.row + rows, column: e.text.length - nl - 1 },
+    });
+  }
+  return parse(lowered, copy);
+}
+
+/** The edits applyEdits applies: by start, each after the one before it. */
+function applied(edits: Edit[]): Edit[] {
+  const out: Edit[] = [];
+  let pos = 0;
+  for (const e of [...edits].sort((a, b) => a.start - b.start)) {
+    if (e.start < pos) continue;
+    out.push(e);
+    pos = e.end;
+  }
+  return out;
+}
+
 export function applyEdits(text: string, edits: Edit[]): string {
-  const sorted = [...edits].sort((a, b) => a.start - b.start);
   let out = '';
   let pos = 0;
-  for (const e of sorted) {
-    if (e.start < pos) continue;
+  for (const e of applied(edits)) {
     out += text.slice(pos, e.start) + e.text;
     pos = e.end;
   }

@@ -24,6 +24,7 @@ import { FileSummary, fnKey, summarize, TOKIO_MAIN } from './index/summary';
 import { CallGraph, qualify, TRAIT_METHODS } from './index/graph';
 import { crateFiles, crateOf } from './index/crates';
 import type { RuntimeAccessor } from './runtimes';
+import { AccessorText, accessorTexts, sharedAccessorNames } from './index/shared-text';
 import { codeText } from './prefilter';
 
 /**
@@ -131,12 +132,20 @@ export class ProjectIndex {
   private readonly texts = new Map<string, string>();
   private readonly derived = new Map<
     string,
-    { code?: string; words?: Set<string>; useWords?: Set<string>; candidates?: Set<string>; own?: Set<string> }
+    {
+      code?: string;
+      words?: Set<string>;
+      useWords?: Set<string>;
+      candidates?: Set<string>;
+      own?: Set<string>;
+      accessorTexts?: AccessorText[];
+    }
   >();
   /** The registered files whose code may define runtime accessors. */
   private accessorFileList: string[] | null = null;
   /** `use … name as alias` of every registered file: name → aliases. */
   private useAliases: Map<string, Set<string>> | null = null;
+  private sharedNames: Set<string> | null = null;
   private tokioMainCache: boolean | null = null;
   /** A parse of a pending file the index may summarise instead of parsing again. */
   private offered: SourceFile | null = null;
@@ -283,6 +292,7 @@ export class ProjectIndex {
     this.texts.delete(abs);
     this.derived.delete(abs);
     this.accessorFileList = null;
+    this.sharedNames = null;
     this.useAliases = null;
     this.graphCache = null;
     this.changed();
@@ -325,6 +335,7 @@ export class ProjectIndex {
       if (typeof f.text === 'string') this.texts.set(abs, f.text);
     }
     this.accessorFileList = null;
+    this.sharedNames = null;
     this.useAliases = null;
     this.fnNames.clear();
     this.changed();
@@ -575,6 +586,35 @@ export class ProjectIndex {
   }
 
   /**
+   * Whether no fn named `name` can have a caller, from the texts alone: the
+   * name is written once in the code of `definedIn` (its definition) and
+   * nowhere in any other file (a summarised file whose text the index does
+   * not keep counts when a call of its summary ends in the name). Then there
+   * is nothing to parse to find its callers (a `#[test]` fn, say).
+   */
+  private uncalled(name: string, definedIn: string): boolean {
+    const own = this.codeOf(definedIn);
+    if (own === null) return false;
+    const word = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:r#)?${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'g');
+    let count = 0;
+    for (const _ of own.matchAll(word)) if (++count > 1) return false;
+    for (const abs of this.ranks.keys()) {
+      if (abs === definedIn) continue;
+      const p = this.pending.get(abs);
+      const text = p ? this.textOf(p) : this.texts.get(abs);
+      if (text === null) continue;
+      if (text === undefined) {
+        const s = this.files.get(abs)?.summary;
+        const calls = s ? [...s.looseCalls, ...s.fns.flatMap((f) => f.calls)] : [];
+        if (calls.some((c) => c.method === name || (c.path !== null && lastSegment(c.path) === name))) return false;
+        continue;
+      }
+      if (text.includes(name) && (this.wordsOf(abs)?.has(name) ?? true)) return false;
+    }
+    return true;
+  }
+
+  /**
    * Makes the index hold every fn from which the fn `key` (named `name`) can
    * be reached, as a full index would: the files naming it, then the sync
    * fns whose calls land on it (by the graph's own resolution), their files'
@@ -582,6 +622,10 @@ export class ProjectIndex {
    */
   private followCallers(key: string, name: string, definedIn: string): void {
     if (this.pending.size === 0 || this.followedKeys.has(key)) return;
+    if (this.uncalled(name, definedIn)) {
+      this.followedKeys.add(key);
+      return;
+    }
     // The fn's own file (its callers in it call it by bare name or through self).
     const own = this.pending.get(definedIn);
     if (own) this.summarizePending([own]);
@@ -614,6 +658,49 @@ export class ProjectIndex {
       this.followCallNames(names, methods);
       frontier = callers;
     }
+  }
+
+  /**
+   * Whether `filePath` may use a runtime accessor of another file that
+   * shares a runtime, from the text of the files alone (nothing is parsed):
+   * its code names (itself or through `use … as`) a candidate accessor of a
+   * file that builds or holds a runtime (`mayShareRuntime`), or of a file
+   * naming such a candidate, and so on. A superset of what
+   * `runtimeAccessors` finds shared: no-shared-runtime's prefilter.
+   */
+  maySeeSharedAccessor(filePath: string): boolean {
+    const abs = path.resolve(filePath);
+    const names = this.sharedAccessorNames();
+    if (names.size === 0) return false;
+    const aliases = this.aliasClosure();
+    for (const n of names) {
+      if (this.mayReferToOther(abs, n)) return true;
+      for (const a of aliases(n)) if (this.mayReferToOther(abs, a)) return true;
+    }
+    return false;
+  }
+
+  /** The names of the accessors of the project that may share a runtime (see maySeeSharedAccessor). */
+  private sharedAccessorNames(): Set<string> {
+    if (this.sharedNames) return this.sharedNames;
+    const texts: AccessorText[][] = [];
+    const summarised = new Set<string>();
+    for (const abs of this.ranks.keys()) {
+      const p = this.pending.get(abs);
+      const text = p ? this.textOf(p) : this.texts.get(abs);
+      if (text === undefined) {
+        // Summarised from a text not kept (or a cached summary): every accessor it defines.
+        for (const a of this.files.get(abs)?.summary.runtimeAccessors ?? []) summarised.add(a.name);
+        continue;
+      }
+      if (text === null || !ACCESSOR_WORDS.every((r) => r.test(text))) continue;
+      const code = this.codeOf(abs) ?? text;
+      if (!ACCESSOR_WORDS.every((r) => r.test(code))) continue;
+      const d = this.derive(abs);
+      texts.push((d.accessorTexts ??= accessorTexts(code)));
+    }
+    texts.push([...summarised].map((name) => ({ name, shares: true, words: new Set<string>() })));
+    return (this.sharedNames = sharedAccessorNames(texts));
   }
 
   /**

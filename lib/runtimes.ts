@@ -900,6 +900,18 @@ export function allowedPlace(source: SourceFile, resolver: Resolver, allowIn: re
   };
 }
 
+/**
+ * Whether a file's code may build or hold a runtime of its own: a
+ * `Runtime::new`, `build` on a `Builder`, either renamed by `use … as`, or a
+ * static next to the word `Runtime`. A file that does none of these shares
+ * no runtime except one another file builds.
+ */
+export function mayShareRuntime(code: string): boolean {
+  if (/\bRuntime\s*::\s*new\b|\b(?:Runtime|Builder)\s+as\b/.test(code)) return true;
+  if (/\bbuild\b/.test(code) && /\bBuilder\b/.test(code)) return true;
+  return /\bstatic\b/.test(code) && /\bRuntime\b/.test(code);
+}
+
 /** The runtime-typed statics and fns a file defines, as plain data (what the project index collects). */
 export function runtimeAccessorsOf(source: SourceFile, resolver: Resolver, allowIn: readonly string[] = []): RuntimeAccessor[] {
   const facts = new RuntimeFacts(source, resolver, allowedPlace(source, resolver, allowIn));

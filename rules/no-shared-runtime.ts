@@ -21,6 +21,7 @@ import {
   argumentsOf,
   isDeprecated,
   isValue,
+  mayShareRuntime,
   mayBreakSend,
   methodCallOn,
   referencesTo,
@@ -74,16 +75,9 @@ export default createRule<Options>({
       },
       additionalProperties: false,
     },
-    // Every report needs a shared runtime: one this file builds (`Runtime::new`, or `build` on a
-    // `Builder`, maybe renamed by `use … as`), a static of this file holding one, or an accessor of
-    // another file used here.
-    prefilter: ({ filePath, code, project }) => {
-      if (/\bRuntime\s*::\s*new\b|\b(?:Runtime|Builder)\s+as\b/.test(code)) return true;
-      if (/\bbuild\b/.test(code) && /\bBuilder\b/.test(code)) return true;
-      if (/\bstatic\b/.test(code) && /\bRuntime\b/.test(code)) return true;
-      const accessors = project?.runtimeAccessors?.(filePath);
-      return !!accessors && [...accessors.values()].some((a) => a.shared && new RegExp(`\\b${a.name}\\b`).test(code));
-    },
+    // Every report needs a shared runtime: one this file builds or holds, or an accessor of
+    // another file used here (both found from text, lib/runtimes.ts and ProjectIndex).
+    prefilter: ({ filePath, code, project }) => mayShareRuntime(code) || !!project?.maySeeSharedAccessor(filePath),
   },
   defaultOptions: { allowIn: [] },
   create(context) {

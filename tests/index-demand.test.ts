@@ -100,6 +100,21 @@ describe('demand-driven index = full index', () => {
     // The point of the exercise: far fewer files summarised than the crate has.
     expect(r.summarised).toBeLessThan(files.length);
   });
+
+  it('a fn whose name is written nowhere but at its definition has no callers to look for: nothing is summarised', () => {
+    const test = { filePath: '/p/src/tests.rs', text: 'fn lonely_test() { futures::executor::block_on(async {}); }\n' };
+    const other = { filePath: '/p/src/other.rs', text: 'async fn f() { helper(); }\nfn helper() {}\n' };
+    const project = onDemand([test, other]);
+    expect(outcome(project, test, false).messages).toEqual([]);
+    expect(project.summarisedSize).toBe(0);
+    // Named once more — by a call in another file, or in its own — and the callers are looked for.
+    const caller = { filePath: '/p/src/caller.rs', text: 'async fn g() { crate::tests::lonely_test(); }\n' };
+    const called = onDemand([test, other, caller]);
+    expect(outcome(called, test, false).messages).toEqual([
+      expect.stringMatching(/^1:20 no-block-on .*lonely_test.*async fn g/),
+    ]);
+    expect(called.summarisedSize).toBeGreaterThan(0);
+  });
 });
 
 /** mulberry32 */

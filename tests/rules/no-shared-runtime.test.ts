@@ -860,13 +860,38 @@ describe('no-shared-runtime prefilter', () => {
   const prefilter = rule.meta.prefilter as (file: { filePath: string; text: string; code: string; project?: ProjectIndex }) => boolean;
   const file = (code: string, project?: ProjectIndex) => ({ filePath: 'src/jobs.rs', text: code, code, project });
 
-  it('needs a runtime word, or the name of a shared accessor of another file', () => {
+  it('needs a runtime built or held here, or the name of an accessor of another file that may share one', () => {
     expect(prefilter(file('fn f() { tokio::spawn(async {}); }'))).toBe(false);
     expect(prefilter(file('use tokio::runtime::Runtime as Rt;'))).toBe(true);
-    const project = ProjectIndex.fromTexts([]);
-    project.runtimeAccessors = () =>
-      new Map([['crate::rt::pool', { path: 'crate::rt::pool', name: 'pool', item: 'fn' as const, kind: 'runtime' as const, layers: ['&'], shared: true }]]);
-    expect(prefilter(file('fn f() { crate::rt::pool().spawn(async {}); }', project))).toBe(true);
-    expect(prefilter(file('fn f() { spool(); }', project))).toBe(false);
+    expect(prefilter(file('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }'))).toBe(true);
+    expect(prefilter(file('fn f() { Builder::new_current_thread().build().unwrap(); }'))).toBe(true);
+    expect(prefilter(file('static RT: OnceLock<Runtime> = OnceLock::new();'))).toBe(true);
+    // A runtime or handle merely named (tokio's own code is full of them) is not enough.
+    expect(prefilter(file('fn f(rt: &Runtime) -> Handle { rt.handle().clone() }'))).toBe(false);
+    const rt = {
+      filePath: 'src/rt.rs',
+      text: 'use tokio::runtime::Runtime;\nstatic RT: OnceLock<Runtime> = OnceLock::new();\npub fn pool() -> &\'static Runtime { RT.get().unwrap() }\n',
+    };
+    // An accessor handing out the shared one from another file shares it too.
+    const handle = {
+      filePath: 'src/handle.rs',
+      text: 'use tokio::runtime::Handle;\npub fn handle() -> Handle { crate::rt::pool().handle().clone() }\n',
+    };
+    // The linted file is in the project too, with the text the prefilter sees; the others on demand.
+    const inProject = (code: string, others = [rt, handle]) => {
+      const project = new ProjectIndex();
+      project.addOnDemand([...others, { filePath: 'src/jobs.rs', text: code }]);
+      return prefilter(file(code, project));
+    };
+    expect(inProject('fn f() { crate::rt::pool().spawn(async {}); }')).toBe(true);
+    expect(inProject('use crate::handle::handle as h;\nfn f() { h().spawn(async {}); }')).toBe(true);
+    expect(inProject('fn f() { spool(); }')).toBe(false);
+    // A file that defines its own `pool` means its own.
+    expect(inProject('fn pool() {}\nfn f() { pool(); }')).toBe(false);
+    const quiet = { filePath: 'src/h.rs', text: 'use tokio::runtime::Handle;\npub fn handle() -> Handle { Handle::current() }\n' };
+    expect(inProject('fn f() { crate::h::handle().spawn(async {}); }', [quiet])).toBe(false);
+    // Summarised files whose text the index does not keep count with every accessor they define.
+    const summarised = ProjectIndex.fromTexts([rt, { filePath: 'src/jobs.rs', text: 'fn f() { crate::rt::pool(); }' }]);
+    expect(prefilter(file('fn f() { crate::rt::pool(); }', summarised))).toBe(true);
   });
 });
