@@ -39,7 +39,7 @@ export function callsNamed(root: SyntaxNode, text: string, names: ReadonlySet<st
   for (const n of names) aliases.delete(n);
   const words = [...names, ...aliases];
   if (words.length === 0) return [];
-  const re = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:r#)?(?:${words.map(escape).join('|')})(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'g');
+  const re = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:r#)?(?:${words.map(escapeRegExp).join('|')})(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'g');
   const out: NamedCall[] = [];
   const seen = new Set<number>();
   for (const m of text.matchAll(re)) {
@@ -79,6 +79,6 @@ function same(a: SyntaxNode | null, b: SyntaxNode): boolean {
   return !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
 }
 
-function escape(s: string): string {
+export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
