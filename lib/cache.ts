@@ -142,7 +142,7 @@ export class LintCache implements SummaryStore {
     private readonly tool: string,
     replay: ReplayData | null,
     /** The per-file line as read, parsed on first use. */
-    private filesText: string | null,
+    private filesText: Buffer | null,
   ) {
     this.replay = replay ?? { seen: {}, last: {} };
     if (!replay) this.dirty = true;
@@ -152,17 +152,18 @@ export class LintCache implements SummaryStore {
   static load(location: string, rules: ReadonlyMap<string, RuleModule<any>>): LintCache {
     const tool = toolFingerprint(rules);
     let replay: ReplayData | null = null;
-    let filesText: string | null = null;
+    let filesText: Buffer | null = null;
     try {
-      const text = fs.readFileSync(location, 'utf8');
-      const a = text.indexOf('\n');
-      const b = text.indexOf('\n', a + 1);
-      const header = JSON.parse(text.slice(0, a)) as Header;
+      // The per-file line (most of the file) is decoded only when a run needs it.
+      const raw = fs.readFileSync(location);
+      const a = raw.indexOf(10);
+      const b = raw.indexOf(10, a + 1);
+      const header = JSON.parse(raw.toString('utf8', 0, a)) as Header;
       if (a > 0 && b > a && header.format === FORMAT && header.tool === tool) {
-        const r = JSON.parse(text.slice(a + 1, b)) as ReplayData;
+        const r = JSON.parse(raw.toString('utf8', a + 1, b)) as ReplayData;
         if (isRecord(r.seen) && isRecord(r.last)) {
           replay = r;
-          filesText = text.slice(b + 1);
+          filesText = raw.subarray(b + 1);
         }
       }
     } catch {
@@ -176,7 +177,7 @@ export class LintCache implements SummaryStore {
     if (this.filesData === null) {
       let data: unknown = null;
       try {
-        if (this.filesText) data = JSON.parse(this.filesText);
+        if (this.filesText) data = JSON.parse(this.filesText.toString('utf8'));
       } catch {
         data = null;
       }
@@ -321,7 +322,7 @@ export class LintCache implements SummaryStore {
     };
     for (const f of Object.keys(this.replay.seen)) if (gone(f)) delete this.replay.seen[f];
     for (const f of Object.keys(this.replay.last)) if (gone(f)) delete this.replay.last[f];
-    let filesLine = this.filesText ?? '{}';
+    let filesLine: string | Buffer = this.filesText ?? '{}';
     if (this.filesData) {
       for (const f of Object.keys(this.filesData)) if (gone(f)) delete this.filesData[f];
       filesLine = JSON.stringify(this.filesData);
@@ -330,7 +331,7 @@ export class LintCache implements SummaryStore {
     const tmp = `${this.location}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.location), { recursive: true });
-      fs.writeFileSync(tmp, `${JSON.stringify(header)}\n${JSON.stringify(this.replay)}\n${filesLine}`);
+      fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n${JSON.stringify(this.replay)}\n`), Buffer.from(filesLine)]));
       fs.renameSync(tmp, this.location);
       this.dirty = false;
       return null;
@@ -345,7 +346,7 @@ export class LintCache implements SummaryStore {
   }
 
   private lintKey(opts: LintKeyOptions): string {
-    return sha1(`${JSON.stringify(opts.config)}\0${opts.reportUnusedDisableDirectives ? 1 : 0}\0${this.projectFingerprint}`);
+    return sha1(`${configText(opts.config)}\0${opts.reportUnusedDisableDirectives ? 1 : 0}\0${this.projectFingerprint}`);
   }
 
   private hashOf(filePath: string, text: string): string {
@@ -386,8 +387,16 @@ function trusted(s: SeenFile): boolean {
   return Math.max(s[1], s[2]) < s[3] - STAT_GRACE_MS;
 }
 
+/** JSON of configurations (the config resolver shares one object between the files of a directory). */
+const configJson = new WeakMap<FileConfig, string>();
+function configText(config: FileConfig): string {
+  let s = configJson.get(config);
+  if (s === undefined) configJson.set(config, (s = JSON.stringify(config)));
+  return s;
+}
+
 function replayKey(config: FileConfig, reportUnusedDisableDirectives: boolean | undefined, fingerprint: string): string {
-  return sha1(`${JSON.stringify(config)}\0${reportUnusedDisableDirectives ? 1 : 0}\0${fingerprint}`);
+  return sha1(`${configText(config)}\0${reportUnusedDisableDirectives ? 1 : 0}\0${fingerprint}`);
 }
 
 function sha1(s: string): string {

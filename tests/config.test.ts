@@ -262,6 +262,28 @@ describe('merging', () => {
     expect(r.configFor(path.join(root, 'x.rs')).rules['rule-a']).toEqual({ severity: 1, options: { loopStyle: 'sleep' } });
   });
 
+  test('files of a directory that the same overrides match share one frozen configuration', () => {
+    const root = tree({
+      '.rustokiorc.json': '{"rules": {"rule-a": ["warn", {"loopStyle": "sleep"}]}, "overrides": [{"files": ["b.rs"], "rules": {"rule-a": "error"}}]}',
+      'a.rs': '',
+      'b.rs': '',
+      'c.rs': '',
+      'sub/a.rs': '',
+    });
+    const r = resolver(root);
+    const [a, b, c, sub] = ['a.rs', 'b.rs', 'c.rs', 'sub/a.rs'].map((f) => r.configFor(path.join(root, f)));
+    expect(c).toBe(a);
+    expect(b).not.toBe(a);
+    expect(b.rules['rule-a']).toEqual({ severity: 2, options: { loopStyle: 'sleep' } });
+    expect(sub).not.toBe(a);
+    expect(sub).toEqual(a);
+    expect(Object.isFrozen(a) && Object.isFrozen(a.rules['rule-a'].options) && Object.isFrozen(a.settings)).toBe(true);
+    // The rules' defaults are not frozen with it.
+    expect(Object.isFrozen(ruleA.defaultOptions)).toBe(false);
+    r.clearCaches();
+    expect(r.configFor(path.join(root, 'c.rs'))).not.toBe(a);
+  });
+
   test('lookups are cached per directory until clearCaches', () => {
     const root = tree({ '.rustokiorc.json': '{"rules": {"rule-a": "warn"}}', 'a.rs': '', 'b.rs': '' });
     const r = resolver(root);

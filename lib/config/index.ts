@@ -65,6 +65,8 @@ export class ConfigResolver {
   private readonly dirChain = new Map<string, LoadedConfig[]>();
   private readonly matchers = new WeakMap<OverrideBlock, (rel: string) => boolean>();
   private readonly ignorers = new WeakMap<ConfigLayer, Ignore | null>();
+  /** Computed configurations, by directory and the overrides that match. */
+  private readonly configs = new Map<string, FileConfig>();
   private readonly recommended: ConfigLayer;
 
   constructor(opts: ConfigResolverOptions = {}) {
@@ -84,9 +86,20 @@ export class ConfigResolver {
     }
   }
 
-  /** The configuration of one file. Throws ConfigError for a bad config file. */
+  /**
+   * The configuration of one file. Throws ConfigError for a bad config file.
+   * Files of one directory that the same overrides match share one frozen
+   * object.
+   */
   configFor(filePath: string): FileConfig {
     const abs = path.resolve(this.cwd, filePath);
+    const dir = path.dirname(abs);
+    const layers = this.layersFor(dir);
+    const matched: boolean[] = [];
+    for (const layer of layers) for (const o of layer.data.overrides) matched.push(this.overrideMatches(o, layer.baseDir, abs));
+    const key = `${dir}\0${matched.map(Number).join('')}`;
+    const known = this.configs.get(key);
+    if (known) return known;
     const merged: Record<string, { severity: Severity; options?: Record<string, unknown> }> = {};
     const settings: Record<string, unknown> = {};
     const applyRules = (entries: Record<string, RuleEntry>) => {
@@ -94,11 +107,12 @@ export class ConfigResolver {
         merged[id] = { severity: e.severity, options: e.options ?? merged[id]?.options };
       }
     };
-    for (const layer of this.layersFor(path.dirname(abs))) {
+    let m = 0;
+    for (const layer of layers) {
       applyRules(layer.data.rules);
       Object.assign(settings, layer.data.settings);
       for (const o of layer.data.overrides) {
-        if (this.overrideMatches(o, layer.baseDir, abs)) {
+        if (matched[m++]) {
           applyRules(o.rules);
           Object.assign(settings, o.settings);
         }
@@ -111,7 +125,10 @@ export class ConfigResolver {
       if (!rule) continue;
       rules[id] = { severity: merged[id].severity, options: { ...rule.defaultOptions, ...(merged[id].options ?? {}) } };
     }
-    return { rules, settings: { ambientRuntime: 'auto', ...settings } as Settings };
+    // A copy of every value, so that freezing it leaves the rules' defaults and the configs' data alone.
+    const config = deepFreeze(structuredClone({ rules, settings: { ambientRuntime: 'auto', ...settings } as Settings }));
+    this.configs.set(key, config);
+    return config;
   }
 
   /** The config files that apply to a file, farthest first (for --print-config and debugging). */
@@ -138,6 +155,7 @@ export class ConfigResolver {
 
   /** Forgets every loaded file (the editor calls this when a config file changes). */
   clearCaches(): void {
+    this.configs.clear();
     this.dirConfig.clear();
     this.dirChain.clear();
     this.explorer.clearCaches();
@@ -186,6 +204,14 @@ export class ConfigResolver {
     }
     return match(rel);
   }
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as object)) deepFreeze(x);
+  }
+  return v;
 }
 
 /**
