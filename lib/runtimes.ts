@@ -359,12 +359,20 @@ export class RuntimeFacts {
   private readonly shapes = new Map<string, Shape | null>();
   private readonly localItems: RuntimeItem[] = [];
   private collected = false;
+  private externalMerged = false;
 
+  /**
+   * @param sharing whether to decide which items share a runtime (their
+   * `shared` flags and the `origin` of shapes). Without it (what runtime a
+   * value is, nothing more: no-block-on), the accessors of other files are
+   * asked for only when a path names no item of this file.
+   */
   constructor(
     readonly source: SourceFile,
     readonly resolver: Resolver,
     private readonly allowed: AllowedPlace = () => false,
     private readonly external?: ExternalAccessors,
+    private readonly sharing = true,
   ) {}
 
   /** Runtime-typed fns and statics, of this file and (when the project knows them) of the crate, by path. */
@@ -382,11 +390,26 @@ export class RuntimeFacts {
   private ensureCollected(): void {
     if (this.collected) return;
     this.collected = true;
-    const external = typeof this.external === 'function' ? this.external() : this.external;
-    if (external) for (const [p, a] of external) this.itemsByPath.set(p, a);
+    if (this.sharing) this.mergeExternal();
     if (QUICK.test(this.source.text)) this.collect();
     // Shapes looked at before or while collecting may have missed items.
     this.shapes.clear();
+  }
+
+  /** The accessors of other files, under this file's own items of the same paths. */
+  private mergeExternal(): void {
+    if (this.externalMerged) return;
+    this.externalMerged = true;
+    const external = typeof this.external === 'function' ? this.external() : this.external;
+    if (external) for (const [p, a] of external) if (!this.itemsByPath.has(p)) this.itemsByPath.set(p, a);
+  }
+
+  /** The item at a canonical path: this file's, else (asked for then, without `sharing`) another file's. */
+  private itemOf(path: string): RuntimeItem | RuntimeAccessor | undefined {
+    const item = this.items.get(path);
+    if (item || this.externalMerged) return item;
+    this.mergeExternal();
+    return this.itemsByPath.get(path);
   }
 
   /** The runtime-typed items this file defines. */
@@ -421,7 +444,7 @@ export class RuntimeFacts {
     if (pathNode.type === 'identifier' && (findBinding(pathNode.text, pathNode) || isPatternBinding(pathNode))) return null;
     const path = this.resolver.resolve(pathNode);
     if (!path) return null;
-    const item = this.items.get(path);
+    const item = this.itemOf(path);
     if (item) return item;
     // `lazy_static!` statics are not items the resolver knows: a bare name stays bare.
     if (!path.includes('::')) {
@@ -485,7 +508,7 @@ export class RuntimeFacts {
       if (recv.type === 'self') {
         // `self.runtime()`: a runtime-typed method of the impl we are in.
         const impl = enclosingImpl(call);
-        const item = impl ? this.items.get(`${this.resolver.moduleOf(impl.node)}::${impl.name}::${method}`) : undefined;
+        const item = impl ? this.itemOf(`${this.resolver.moduleOf(impl.node)}::${impl.name}::${method}`) : undefined;
         return item && item.item === 'fn' ? { kind: item.kind, layers: item.layers, origin: item.shared ? item.path : null } : null;
       }
       const inner = this.shapeOf(recv, depth + 1);
@@ -623,7 +646,7 @@ export class RuntimeFacts {
       const macro = inv.childForFieldName('macro');
       if (macro && STATIC_MACROS.has(lastSegment(macro))) this.collectMacroStatics(inv, lastSegment(macro));
     }
-    this.markShared();
+    if (this.sharing) this.markShared();
   }
 
   private addItem(item: RuntimeItem): void {
