@@ -75,82 +75,56 @@ export function mayReport(
  * use it as it is.
  */
 export function codeText(text: string): string | null {
-  const n = text.length;
   const parts: string[] = [];
   let copied = 0;
-  let i = 0;
   const blank = (from: number, to: number) => {
     parts.push(text.slice(copied, from), ' ');
     copied = to;
   };
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 47 /* / */) {
-      const d = text.charCodeAt(i + 1);
-      if (d === 47) {
-        let j = text.indexOf('\n', i);
-        if (j < 0) j = n;
-        blank(i, j);
-        i = j;
-        continue;
-      }
-      if (d === 42 /* * */) {
-        const end = blockCommentEnd(text, i);
-        if (end < 0) return null;
-        blank(i, end);
-        i = end;
-        continue;
-      }
-      i++;
-      continue;
-    }
-    if (c === 34 /* " */) {
+  // The regex engine finds where the next comment or literal may start; the rest is copied as is.
+  const next = new RegExp(NEXT_LITERAL.source, 'g');
+  for (let m = next.exec(text); m; m = next.exec(text)) {
+    const i = m.index;
+    const token = m[0];
+    if (token === '//') {
+      let j = text.indexOf('\n', i);
+      if (j < 0) j = text.length;
+      blank(i, j);
+      next.lastIndex = j;
+    } else if (token === '/*') {
+      const end = blockCommentEnd(text, i);
+      if (end < 0) return null;
+      blank(i, end);
+      next.lastIndex = end;
+    } else if (token === '"') {
       const end = stringEnd(text, i + 1);
       if (end < 0) return null;
       blank(i + 1, end - 1);
-      i = end;
-      continue;
-    }
-    if (c === 114 /* r */ || c === 98 /* b */ || c === 99 /* c */) {
-      // Raw strings: r"…", r#"…"#, br"…", cr"…" (at the start of a token).
-      if (i > 0 && isIdentChar(text.charCodeAt(i - 1))) {
-        i++;
-        continue;
-      }
-      let j = i;
-      if (c !== 114 && text.charCodeAt(j + 1) === 114) j++;
-      if (text.charCodeAt(j) === 114) {
-        let k = j + 1;
-        while (text.charCodeAt(k) === 35 /* # */) k++;
-        if (text.charCodeAt(k) === 34) {
-          const close = '"' + '#'.repeat(k - j - 1);
-          const end = text.indexOf(close, k + 1);
-          if (end < 0) return null;
-          blank(k + 1, end);
-          i = end + close.length;
-          continue;
-        }
-      }
-      i++;
-      continue;
-    }
-    if (c === 39 /* ' */) {
+      next.lastIndex = end;
+    } else if (token === "'") {
       // A char literal ('x', '\n', '\u{..}', '"'), or a lifetime or label ('a).
       const end = charEnd(text, i);
       if (end > 0) {
         blank(i + 1, end - 1);
-        i = end;
-        continue;
+        next.lastIndex = end;
       }
-      i++;
-      continue;
+    } else {
+      // Raw strings: r"…", r#"…"#, br"…", cr"…" (at the start of a token).
+      const hashes = token.length - token.indexOf('r') - 2;
+      const close = '"' + '#'.repeat(hashes);
+      const end = text.indexOf(close, i + token.length);
+      if (end < 0) return null;
+      blank(i + token.length, end);
+      next.lastIndex = end + close.length;
     }
-    i++;
   }
   if (copied === 0) return text;
   parts.push(text.slice(copied));
   return parts.join('');
 }
+
+/** Where a comment, a string, a raw string (not inside a word) or a char literal may start. */
+const NEXT_LITERAL = /\/[/*]|(?<![A-Za-z0-9_\u0080-\uffff])[bc]?r#*"|["']/;
 
 function isIdentChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
