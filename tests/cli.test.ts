@@ -494,6 +494,43 @@ describe('argv without yargs', () => {
   });
 });
 
+describe('start-up: what a run loads', () => {
+  /** The binary, run with a preload that prints which of these packages were loaded when it exits. */
+  function loaded(cwd: string, args: string[]): { code: number | null; loaded: string[] } {
+    const probe = path.join(cwd, '.probe.js');
+    fs.writeFileSync(
+      probe,
+      `const marks = { yargs: '/yargs/', cosmiconfig: '/cosmiconfig/', ajv: '/ajv/dist/core.js', 'tree-sitter': '/tree-sitter/', 'lint-files': '/lint-files.js' };` +
+        `process.on('exit', () => { const k = Object.keys(require.cache); process.stderr.write('LOADED ' + JSON.stringify(` +
+        `Object.keys(marks).filter((n) => k.some((f) => f.includes(marks[n]))))); });`,
+    );
+    const r = spawnSync(process.execPath, ['-r', probe, BIN, ...args], { cwd, encoding: 'utf8' });
+    const m = /LOADED (.*)$/.exec(r.stderr);
+    return { code: r.status, loaded: m ? JSON.parse(m[1]) : ['?'] };
+  }
+
+  test('plain argv and a JSON or Cargo.toml config with rule options: no yargs, cosmiconfig or ajv', () => {
+    const rc = crate({
+      '.rustokiorc.json': JSON.stringify({ extends: ['rustokio:recommended'], rules: { 'no-thread-sleep': ['warn', { loopStyle: 'sleep' }] } }),
+      'src/main.rs': SLEEP,
+    });
+    expect(loaded(rc, ['--format', 'compact', 'src/main.rs'])).toEqual({ code: 0, loaded: ['tree-sitter', 'lint-files'] });
+    const cargo = crate({
+      'Cargo.toml': '[package]\nname = "x"\n\n[package.metadata.rustokio.rules]\nno-thread-sleep = ["error", { loopStyle = "sleep" }]\n',
+      'src/main.rs': SLEEP,
+    });
+    expect(loaded(cargo, ['src/main.rs'])).toEqual({ code: 1, loaded: ['tree-sitter', 'lint-files'] });
+    // What needs them still has them.
+    expect(loaded(cargo, ['--rule', 'no-thread-sleep: off', 'src/main.rs']).loaded).toContain('yargs');
+  });
+
+  test('a --cache run over an unchanged project loads no tree-sitter and no lint engine', () => {
+    const root = crate({ 'Cargo.toml': '[package]\nname = "x"\n', 'src/main.rs': SLEEP, 'src/lib.rs': CLEAN });
+    expect(loaded(root, ['--cache'])).toEqual({ code: 1, loaded: ['tree-sitter', 'lint-files'] });
+    expect(loaded(root, ['--cache'])).toEqual({ code: 1, loaded: [] });
+  });
+});
+
 describe('runLint in process', () => {
   const boom = createRule({
     id: 'boom',

@@ -96,6 +96,25 @@ function loadToml(file: string, explorer: PublicExplorerSync): { config: unknown
   return { config, filepath: file };
 }
 
+/**
+ * A .json config file as cosmiconfig's load gives it, without loading
+ * cosmiconfig for valid JSON (its JSON loader is JSON.parse); invalid JSON
+ * and cosmiconfig's `$import` go through cosmiconfig (its error messages).
+ */
+function loadJson(file: string, explorer: PublicExplorerSync): { config: unknown; filepath: string; isEmpty?: boolean } | null {
+  const content = fs.readFileSync(file, 'utf8');
+  if (content.trim() === '') return { config: undefined, filepath: file, isEmpty: true };
+  let config: unknown;
+  try {
+    config = JSON.parse(content);
+  } catch {
+    return explorer.load(file);
+  }
+  if (config === null) return null;
+  if (typeof config === 'object' && Object.prototype.hasOwnProperty.call(config, '$import')) return explorer.load(file);
+  return { config, filepath: file };
+}
+
 const PARSE_KIND: Record<string, string> = {
   '.json': 'valid JSON',
   '.yaml': 'valid YAML',
@@ -110,7 +129,8 @@ export function readConfigFile(explorer: PublicExplorerSync, file: string, rules
   try {
     // A .toml file (Cargo.toml) is read here, as cosmiconfig's loader would: a crate's Cargo.toml
     // without the rustokio table is met on most runs, and cosmiconfig need not be loaded for it.
-    result = path.extname(file) === '.toml' ? loadToml(file, explorer) : explorer.load(file);
+    const ext = path.extname(file);
+    result = ext === '.toml' ? loadToml(file, explorer) : ext === '.json' ? loadJson(file, explorer) : explorer.load(file);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const err = e as NodeJS.ErrnoException;
