@@ -209,8 +209,8 @@ export class LintCache implements SummaryStore {
 
   /** Remembers how a file looked when its text was read (so that a later run need not read it). */
   see(filePath: string, text: string | null, stat: ReadStat | null): string {
-    const hash = textHash(text);
     const abs = path.resolve(filePath);
+    const hash = text === null ? textHash(null) : this.hashOf(abs, text);
     if (!stat) {
       if (this.replay.seen[abs]) {
         delete this.replay.seen[abs];
@@ -349,11 +349,13 @@ export class LintCache implements SummaryStore {
     return sha1(`${configText(opts.config)}\0${opts.reportUnusedDisableDirectives ? 1 : 0}\0${this.projectFingerprint}`);
   }
 
+  /** The text hash of a file's text, made once per text (`textHash`). */
   private hashOf(filePath: string, text: string): string {
-    const memo = this.textHashes.get(filePath);
+    const abs = path.resolve(filePath);
+    const memo = this.textHashes.get(abs);
     if (memo && memo.text === text) return memo.hash;
-    const hash = sha1(text);
-    this.textHashes.set(filePath, { text, hash });
+    const hash = textHash(text);
+    this.textHashes.set(abs, { text, hash });
     return hash;
   }
 
