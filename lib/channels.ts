@@ -10,7 +10,8 @@
  * no-thread-spawn asks `mpscUseAt` whether a recv in a thread body belongs
  * to a channel that will be converted once the body is async.
  */
-import { SyntaxNode } from './parser';
+import { query, SyntaxNode } from './parser';
+import { callsNamed } from './calls';
 import { SourceFile } from './source';
 import { Resolver } from './resolve';
 import { contextOf, attributesOf } from './context';
@@ -117,6 +118,11 @@ const PATTERN_TYPES = new Set([
   'reference_pattern', 'or_pattern', 'slice_pattern', 'captured_pattern', 'match_pattern',
 ]);
 const PUNCTUATION = new Set(['(', ')', ',']);
+/** The last segments of MPSC_CHANNEL and MPSC_SYNC_CHANNEL. */
+const CREATION_NAMES: ReadonlySet<string> = new Set(['channel', 'sync_channel']);
+const ENDPOINT_WORDS = /\b(?:Receiver|Sender|SyncSender)\b/;
+/** Declarations with a type (what may declare an endpoint), in one pass. */
+const TYPED_DECLARATIONS = '(field_declaration type: (_)) @field (parameter type: (_)) @param (let_declaration type: (_)) @let';
 
 export class ChannelFacts {
   readonly channels: Channel[] = [];
@@ -127,13 +133,19 @@ export class ChannelFacts {
   constructor(readonly source: SourceFile, readonly resolver: Resolver) {
     if (!/\bmpsc\b/.test(source.text)) return;
     const root = source.root;
-    for (const call of root.descendantsOfType('call_expression')) this.addCreation(call);
+    // Creations: calls named `channel` or `sync_channel` (or a `use … as` name), found by name.
+    for (const { call } of callsNamed(root, root.text, CREATION_NAMES)) this.addCreation(call);
     // Bindings reached from a creation first (`let rx2: Receiver<T> = rx;` is a move, not a new channel).
     for (const ch of [...this.channels]) this.settle(ch);
     const made = this.channels.length;
-    for (const field of root.descendantsOfType('field_declaration')) this.addField(field);
-    for (const param of root.descendantsOfType('parameter')) this.addParameter(param);
-    for (const decl of root.descendantsOfType('let_declaration')) this.addAnnotatedLet(decl);
+    // Typed fields, parameters and lets: an endpoint type spells `Receiver`, `Sender` or `SyncSender`.
+    if (ENDPOINT_WORDS.test(source.text)) {
+      const typed = { field: [] as SyntaxNode[], param: [] as SyntaxNode[], let: [] as SyntaxNode[] };
+      for (const c of query(TYPED_DECLARATIONS).captures(root)) typed[c.name as keyof typeof typed].push(c.node);
+      for (const field of typed.field) this.addField(field);
+      for (const param of typed.param) this.addParameter(param);
+      for (const decl of typed.let) this.addAnnotatedLet(decl);
+    }
     for (const ch of this.channels.slice(made)) this.settle(ch);
   }
 
