@@ -10,7 +10,7 @@ import { discoverFiles, IgnoredFile } from './files';
 import type { ProjectIndex } from './project';
 import type { FileConfig, Fix, LintMessage, LintResult } from './types';
 import { unifiedDiff } from './diff';
-import { cacheFilePath, LintCache, projectFiles, ReadStat } from './cache';
+import type { ReadStat } from './cache';
 import { stdinDiscovery } from './stdin';
 import type { FileOutcome, LintFilesStats } from './lint-files';
 import { allRules } from '../rules';
@@ -166,7 +166,9 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
   // the last run's messages instead (lib/cache.ts): lint-files, tree-sitter
   // and the rules' engine are not even loaded.
   t = now();
-  const cache = options.cache && !stdin ? LintCache.load(cacheFilePath(cwd, options.cacheLocation), rules) : null;
+  // Loaded only for --cache.
+  const cacheModule = options.cache && !stdin ? (require('./cache') as typeof import('./cache')) : null;
+  const cache = cacheModule ? cacheModule.LintCache.load(cacheModule.cacheFilePath(cwd, options.cacheLocation), rules) : null;
   const keyOpts = { reportUnusedDisableDirectives: !!options.reportUnusedDisableDirectives };
   const configs = cache ? files.map((f) => resolver.configFor(f.filePath)) : [];
   /** Text hashes of the files of the project, as this run read them. */
@@ -175,7 +177,7 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
   let project: ProjectIndex | undefined;
   if (cache) {
     for (const f of files) hashes.set(path.resolve(f.filePath), cache.see(f.filePath, f.text, f.stat ?? null));
-    const fingerprint = cache.fingerprint(projectFiles(files.map((f) => f.filePath)), hashes, readCrateFileStat);
+    const fingerprint = cache.fingerprint(cacheModule!.projectFiles(files.map((f) => f.filePath)), hashes, readCrateFileStat);
     const replayed = cache.replayMessages(files.map((f, i) => ({ filePath: f.filePath, config: configs[i] })), fingerprint, keyOpts);
     if (replayed && !(fixing && replayed.some((ms) => ms.some((m) => applicable(m.fix, unsafe))))) {
       outcomes = replayed.map((messages) => ({ messages, errors: [], cached: true }));
