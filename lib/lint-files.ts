@@ -3,14 +3,15 @@
  * main thread or on worker threads:
  *
  * 1. The project index is demand-driven over the linted files and the rest
- *    of their crates (lib/project.ts). Only the files whose summaries every
- *    lint may ask about (those that may define runtime accessors; with a
- *    cache, every file without a cached summary) are summarised up front, in
- *    parallel; their parses are kept for phase 2 by the thread that made them.
+ *    of their crates (lib/project.ts). With a cache, every file without a
+ *    cached summary is summarised up front, in parallel (their parses are
+ *    kept for phase 2 by the thread that made them); else nothing is.
  * 2. A file is parsed for the rules only when an enabled rule's prefilter
  *    matches its code (lib/prefilter.ts); other files are reported clean,
- *    unparsed. Each thread answers the rest of the index's questions on
- *    demand (the callers of a fn, found by name before parsing).
+ *    unparsed. Each thread answers the index's questions on demand (the
+ *    callers of a fn, found by name before parsing), and the summaries it
+ *    makes go to the other threads: no file is summarised twice. Worker
+ *    threads start as the run begins, when it may want them.
  *
  * With fixing, files that changed are re-indexed and every file is fixed
  * again, up to `MAX_ROUNDS` rounds (lib/fix-rounds.ts). Outcomes come back
@@ -19,7 +20,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { ACCESSOR_WORDS, ProjectIndex, SummaryStore } from './project';
+import { ProjectIndex, SummaryStore } from './project';
 import { crateFiles, crateOf } from './index/crates';
 import type { FileSummary } from './index/summary';
 import { LintSession, LintTask, LintTaskResult, SessionOptions } from './session';
@@ -100,6 +101,7 @@ export type WorkerRequest =
   | { type: 'init'; universe: { filePath: string; text: string }[]; options: SessionOptions }
   | { type: 'summarize'; seq: number; files: { filePath: string; text: string }[]; keep: string[] }
   | { type: 'summaries'; list: [string, FileSummary][] }
+  | { type: 'made'; list: [string, FileSummary][] }
   | { type: 'willLint'; filePaths: string[] }
   | { type: 'wontLint'; filePaths: string[] }
   | { type: 'lint'; seq: number; task: LintTask };
@@ -116,6 +118,13 @@ export function defaultThreads(): number {
 
 export async function lintFiles(input: { filePath: string; text: string }[], o: LintFilesOptions): Promise<LintFilesResult> {
   const files = input.map((f) => ({ filePath: path.resolve(f.filePath), text: f.text }));
+  // Workers take a while to start (modules, the parser): when the run may want them, they start
+  // now, while this thread lexes every file for the prefilter; those not wanted after all are stopped.
+  const started = o.threads > 1 && files.reduce((n, f) => n + f.text.length, 0) >= PARALLEL_MIN_BYTES
+    ? Array.from({ length: Math.min(o.threads - 1, files.length - 1) }, () => new Worker(workerScript()))
+    : [];
+  // Until the pool adopts them they do not keep the process alive (should this run fail first).
+  for (const w of started) w.unref();
   // Each file's code (comments and strings aside), lexed once for both prefilter passes.
   const prefilterInputs: { filePath: string; text: string; code?: string | null; project?: ProjectIndex }[] = files.map((f) => ({ ...f }));
   const stats: LintFilesStats = {
@@ -158,15 +167,11 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
   } else project.addOnDemand(rest.map((filePath) => ({ filePath })), o.read);
   const textOf = new Map(universe.map((f) => [f.filePath, f.text]));
   // Up front: with a cache, every file without a cached summary (its key
-  // covers every summary); with workers, the files that may define runtime
-  // accessors (every worker would summarise them on demand otherwise); on
-  // one thread, none (the index summarises what the files ask about).
-  const upFront = o.cache
-    ? universe.filter((f) => !o.cache!.get(f.filePath, f.text)).map((f) => f.filePath)
-    : workers > 0
-      ? project.pendingMatching(ACCESSOR_WORDS)
-      : [];
-  const pool = new Pool(workers, universe, o, project);
+  // covers every summary); else none: each thread's index summarises what
+  // its files ask about, and hands what it made to the other threads.
+  const upFront = o.cache ? universe.filter((f) => !o.cache!.get(f.filePath, f.text)).map((f) => f.filePath) : [];
+  for (const w of started.splice(workers)) void w.terminate();
+  const pool = new Pool(started, universe, o, project);
   stats.workers = workers;
   const owner = new Map<string, number>();
 
@@ -316,11 +321,14 @@ class Pool {
   private readonly options: SessionOptions;
   private seq = 0;
 
-  constructor(size: number, universe: { filePath: string; text: string }[], private readonly o: LintFilesOptions, private readonly project: ProjectIndex) {
+  /** @param started worker threads started for this pool (it owns them from here). */
+  constructor(started: Worker[], universe: { filePath: string; text: string }[], private readonly o: LintFilesOptions, private readonly project: ProjectIndex) {
+    project.shareMade = started.length > 0;
     this.options = { fixing: o.fixing, unsafe: o.unsafe, reportUnusedDisableDirectives: o.reportUnusedDisableDirectives };
     const options = this.options;
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(workerScript());
+    for (let i = 0; i < started.length; i++) {
+      const w = started[i];
+      w.ref();
       w.on('message', (reply: WorkerReply) => {
         const resolve = this.waiting.get(reply.seq);
         this.waiting.delete(reply.seq);
@@ -460,6 +468,13 @@ class Pool {
     const done = (i: number, r: LintTaskResult, task: LintTask) => {
       owner.set(task.filePath, i);
       for (const p of r.kept ?? []) if (!owner.has(p)) owner.set(p, i);
+      // Summaries made on demand by one thread go to the others: none summarises a file twice.
+      const made = r.made;
+      if (made) {
+        if (i !== MAIN) this.project.addMadeElsewhere(made);
+        this.workers.forEach((w, k) => k !== i && this.alive(k) && w.postMessage({ type: 'made', list: made } satisfies WorkerRequest));
+        delete r.made;
+      }
       onResult(r);
     };
     const runMain = async (): Promise<void> => {

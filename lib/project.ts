@@ -146,6 +146,9 @@ export class ProjectIndex {
   /** `use … name as alias` of every registered file: name → aliases. */
   private useAliases: Map<string, Set<string>> | null = null;
   private sharedNames: Set<string> | null = null;
+  /** Keep the summaries made on demand for `takeMade` (a run on several threads shares them). */
+  shareMade = false;
+  private made: [string, FileSummary][] = [];
   private tokioMainCache: boolean | null = null;
   /** A parse of a pending file the index may summarise instead of parsing again. */
   private offered: SourceFile | null = null;
@@ -211,6 +214,22 @@ export class ProjectIndex {
   addSummary(filePath: string, summary: FileSummary): void {
     this.putSummary(filePath, summary);
     this.changed();
+  }
+
+  /**
+   * Summaries another thread's index made on demand of the same texts: the
+   * ones of files not summarised here yet are taken (what this index has
+   * followed stays followed: a summary it would have made is only added).
+   */
+  addMadeElsewhere(list: [string, FileSummary][]): void {
+    for (const [filePath, summary] of list) if (this.pending.has(path.resolve(filePath))) this.putSummary(filePath, summary);
+  }
+
+  /** With `shareMade`, the summaries this index made on demand since the last call (for the other threads). */
+  takeMade(): [string, FileSummary][] {
+    const out = this.made;
+    this.made = [];
+    return out;
   }
 
   private putSummary(filePath: string, summary: FileSummary): void {
@@ -488,6 +507,7 @@ export class ProjectIndex {
       const summary = summarize(source, new Resolver(modulePathOf(source.filePath)));
       this.putSummary(p.filePath, summary);
       this.summaryStore?.set(p.filePath, text, summary);
+      if (this.shareMade) this.made.push([p.filePath, summary]);
     }
   }
 

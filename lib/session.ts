@@ -51,6 +51,8 @@ export interface LintTaskResult {
   internalError?: string;
   /** Files to lint whose parse the thread now holds (made by the index): their tasks are best sent there. */
   kept?: string[];
+  /** Summaries the index made on demand during the task (with `project.shareMade`): the other threads take them. */
+  made?: [string, FileSummary][];
   /** Milliseconds: parsing for the rules, the rules and fixes, indexing other files on demand. */
   parseMs: number;
   lintMs: number;
@@ -145,6 +147,8 @@ export class LintSession {
       result.kept = this.newlyKept;
       this.newlyKept = [];
     }
+    const made = this.project.takeMade();
+    if (made.length) result.made = made;
     return result;
   }
 

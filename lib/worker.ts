@@ -7,10 +7,13 @@
 import { parentPort } from 'worker_threads';
 import { ProjectIndex } from './project';
 import { LintSession } from './session';
+import { parse } from './parser';
 import type { WorkerReply, WorkerRequest } from './lint-files';
 
 let session: LintSession | null = null;
 const port = parentPort!;
+// The parser loads now, while the main thread prepares the run (workers start before they are needed).
+parse('');
 
 port.on('message', (req: WorkerRequest) => {
   let reply: WorkerReply | null = null;
@@ -18,6 +21,7 @@ port.on('message', (req: WorkerRequest) => {
     if (req.type === 'init') {
       const project = new ProjectIndex();
       project.addOnDemand(req.universe);
+      project.shareMade = true;
       session = new LintSession(project, req.options);
       return;
     }
@@ -28,6 +32,9 @@ port.on('message', (req: WorkerRequest) => {
         break;
       case 'summaries':
         session.addSummaries(req.list);
+        break;
+      case 'made':
+        session.project.addMadeElsewhere(req.list);
         break;
       case 'willLint':
         session.willLint(req.filePaths);
