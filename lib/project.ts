@@ -24,7 +24,7 @@ import { FileSummary, fnKey, summarize, TOKIO_MAIN } from './index/summary';
 import { CallGraph, qualify, TRAIT_METHODS } from './index/graph';
 import { crateFiles, crateOf } from './index/crates';
 import type { RuntimeAccessor } from './runtimes';
-import { AccessorText, accessorTexts, sharedAccessorNames } from './index/shared-text';
+import { AccessorText, accessorTexts, namesAccessor, sharedAccessorKeys } from './index/shared-text';
 import { codeText } from './prefilter';
 
 /**
@@ -683,25 +683,34 @@ export class ProjectIndex {
   /**
    * Whether `filePath` may use a runtime accessor of another file that
    * shares a runtime, from the text of the files alone (nothing is parsed):
-   * its code names (itself or through `use … as`) a candidate accessor of a
-   * file that builds or holds a runtime (`mayShareRuntime`), or of a file
-   * naming such a candidate, and so on. A superset of what
-   * `runtimeAccessors` finds shared: no-shared-runtime's prefilter.
+   * its code names (itself or through `use … as`) an accessor that may share
+   * one (lib/index/shared-text.ts). A superset of what `runtimeAccessors`
+   * finds shared: no-shared-runtime's prefilter.
    */
   maySeeSharedAccessor(filePath: string): boolean {
     const abs = path.resolve(filePath);
-    const names = this.sharedAccessorNames();
-    if (names.size === 0) return false;
+    const keys = this.sharedAccessorKeys();
+    if (keys.size === 0) return false;
     const aliases = this.aliasClosure();
-    for (const n of names) {
-      if (this.mayReferToOther(abs, n)) return true;
-      for (const a of aliases(n)) if (this.mayReferToOther(abs, a)) return true;
+    const words = this.wordsOf(abs);
+    const code = this.codeOf(abs);
+    for (const k of keys) {
+      const sep = k.lastIndexOf('::');
+      if (sep < 0) {
+        if (this.mayReferToOther(abs, k)) return true;
+        for (const a of aliases(k)) if (this.mayReferToOther(abs, a)) return true;
+        continue;
+      }
+      // `Type::name`, the type perhaps renamed by `use … as`.
+      if (words === null || code === null) return true;
+      const name = k.slice(sep + 2);
+      for (const owner of [k.slice(0, sep), ...aliases(k.slice(0, sep))]) if (namesAccessor(code, words, `${owner}::${name}`)) return true;
     }
     return false;
   }
 
-  /** The names of the accessors of the project that may share a runtime (see maySeeSharedAccessor). */
-  private sharedAccessorNames(): Set<string> {
+  /** The keys of the accessors of the project that may share a runtime (see maySeeSharedAccessor). */
+  private sharedAccessorKeys(): Set<string> {
     if (this.sharedNames) return this.sharedNames;
     const texts: AccessorText[][] = [];
     const summarised = new Set<string>();
@@ -719,8 +728,8 @@ export class ProjectIndex {
       const d = this.derive(abs);
       texts.push((d.accessorTexts ??= accessorTexts(code)));
     }
-    texts.push([...summarised].map((name) => ({ name, shares: true, words: new Set<string>() })));
-    return (this.sharedNames = sharedAccessorNames(texts));
+    texts.push([...summarised].map((name) => ({ key: name, name, owner: null, shares: true, body: '', words: new Set<string>() })));
+    return (this.sharedNames = sharedAccessorKeys(texts));
   }
 
   /**
