@@ -688,25 +688,35 @@ export class ProjectIndex {
    * finds shared: no-shared-runtime's prefilter.
    */
   maySeeSharedAccessor(filePath: string): boolean {
+    return this.sharedAccessorsNamedIn(filePath, true).size > 0;
+  }
+
+  /**
+   * The names (last path segments, as defined and as renamed by `use … as`)
+   * of the accessors that may share a runtime which `filePath` names (see
+   * maySeeSharedAccessor); with `first`, as soon as one is found.
+   */
+  sharedAccessorsNamedIn(filePath: string, first = false): Set<string> {
     const abs = path.resolve(filePath);
+    const out = new Set<string>();
     const keys = this.sharedAccessorKeys();
-    if (keys.size === 0) return false;
+    if (keys.size === 0) return out;
     const aliases = this.aliasClosure();
     const words = this.wordsOf(abs);
     const code = this.codeOf(abs);
     for (const k of keys) {
+      if (first && out.size) break;
       const sep = k.lastIndexOf('::');
       if (sep < 0) {
-        if (this.mayReferToOther(abs, k)) return true;
-        for (const a of aliases(k)) if (this.mayReferToOther(abs, a)) return true;
+        for (const n of [k, ...aliases(k)]) if (this.mayReferToOther(abs, n)) out.add(k).add(n);
         continue;
       }
       // `Type::name`, the type perhaps renamed by `use … as`.
-      if (words === null || code === null) return true;
       const name = k.slice(sep + 2);
-      for (const owner of [k.slice(0, sep), ...aliases(k.slice(0, sep))]) if (namesAccessor(code, words, `${owner}::${name}`)) return true;
+      const owners = [k.slice(0, sep), ...aliases(k.slice(0, sep))];
+      if (words === null || code === null || owners.some((o) => namesAccessor(code, words, `${o}::${name}`))) out.add(name);
     }
-    return false;
+    return out;
   }
 
   /** The keys of the accessors of the project that may share a runtime (see maySeeSharedAccessor). */
@@ -739,14 +749,16 @@ export class ProjectIndex {
    * (`accessorCandidates`, through `use … as` aliases) cannot meet its
    * accessors, so that file is not parsed for it.
    */
-  private ensureAccessorFiles(forFile?: string): void {
+  private ensureAccessorFiles(forFile?: string, only?: ReadonlySet<string>): void {
     if (this.pending.size === 0) return;
     this.accessorFileList ??= this.pendingMatching(ACCESSOR_WORDS);
     let chosen = this.accessorFileList.filter((p) => this.pending.has(p));
     const words = forFile === undefined ? null : this.wordsOf(forFile);
+    const aliases = this.aliasClosure();
+    // With `only`: the accessors named so (as defined, or through `use … as`), no others.
+    const asked = (n: string) => !only || only.has(n) || [...aliases(n)].some((a) => only.has(a));
     if (words && chosen.length) {
-      const aliases = this.aliasClosure();
-      const names = (n: string) => this.mayReferToOther(forFile!, n);
+      const names = (n: string) => this.mayReferToOther(forFile!, n) && (!only || only.has(n));
       chosen = chosen.filter((p) => {
         const d = this.derive(p);
         d.candidates ??= accessorCandidates(this.codeOf(p) ?? '');
@@ -759,7 +771,7 @@ export class ProjectIndex {
     }
     if (chosen.length) this.summarizePending(chosen.map((p) => this.pending.get(p)!));
     const names: string[] = [];
-    for (const { summary } of this.files.values()) for (const a of summary.runtimeAccessors ?? []) names.push(a.name);
+    for (const { summary } of this.files.values()) for (const a of summary.runtimeAccessors ?? []) if (asked(a.name)) names.push(a.name);
     this.followReexports(names);
   }
 
@@ -821,19 +833,15 @@ export class ProjectIndex {
   }
 
   /**
-   * Why a call site in sync code is reached from async code: the sync fn that
-   * holds it runs on a runtime worker. Null when it is not reached, or when
-   * the node sits in a closure that may run elsewhere (a thread).
-   */
-  /**
    * The runtime-typed statics and accessor fns the rules may meet in
    * `filePath`, by every canonical path that names them there: their own
    * path, re-exports (`pub use runtime::shared_runtime;` makes
    * `crate::shared_runtime` one too), and `other_crate::…` paths of the
-   * workspace's other crates.
+   * workspace's other crates. With `only`, those named so (by their last
+   * path segment) are all there; others may be missing.
    */
-  runtimeAccessors(filePath: string): ReadonlyMap<string, RuntimeAccessor> {
-    this.ensureAccessorFiles(path.resolve(filePath));
+  runtimeAccessors(filePath: string, only?: ReadonlySet<string>): ReadonlyMap<string, RuntimeAccessor> {
+    this.ensureAccessorFiles(path.resolve(filePath), only);
     const crateId = this.crateIdOf(path.resolve(filePath)) ?? '';
     const graph = this.graph;
     const cached = this.accessorCache.get(crateId);
@@ -888,6 +896,11 @@ export class ProjectIndex {
     return count;
   }
 
+  /**
+   * Why a call site in sync code is reached from async code: the sync fn that
+   * holds it runs on a runtime worker. Null when it is not reached, or when
+   * the node sits in a closure that may run elsewhere (a thread).
+   */
   reachability(filePath: string, node: SyntaxNode): Reachability | null {
     const fn = enclosingFunction(node);
     if (!fn || isAsyncOwner(fn)) return null;

@@ -344,8 +344,14 @@ function lastSegment(node: SyntaxNode): string {
   return node.text;
 }
 
-/** Runtime accessors of other files: the map, or how to get it when first needed. */
-export type ExternalAccessors = ReadonlyMap<string, RuntimeAccessor> | (() => ReadonlyMap<string, RuntimeAccessor> | undefined);
+/**
+ * Runtime accessors of other files: the map, or how to get it when first
+ * needed — every one, or (given `only`) at least those whose last path
+ * segment is in it.
+ */
+export type ExternalAccessors =
+  | ReadonlyMap<string, RuntimeAccessor>
+  | ((only?: ReadonlySet<string>) => ReadonlyMap<string, RuntimeAccessor> | undefined);
 
 /**
  * The runtime facts of one file. Collected on first need: a question that
@@ -360,6 +366,8 @@ export class RuntimeFacts {
   private readonly localItems: RuntimeItem[] = [];
   private collected = false;
   private externalMerged = false;
+  /** Without `sharing`: the names other files' accessors were asked for. */
+  private readonly askedNames = new Set<string>();
 
   /**
    * @param sharing whether to decide which items share a runtime (their
@@ -404,11 +412,18 @@ export class RuntimeFacts {
     if (external) for (const [p, a] of external) if (!this.itemsByPath.has(p)) this.itemsByPath.set(p, a);
   }
 
-  /** The item at a canonical path: this file's, else (asked for then, without `sharing`) another file's. */
+  /**
+   * The item at a canonical path: this file's, else another file's (without
+   * `sharing`, asked for then, by the path's last segment).
+   */
   private itemOf(path: string): RuntimeItem | RuntimeAccessor | undefined {
     const item = this.items.get(path);
     if (item || this.externalMerged) return item;
-    this.mergeExternal();
+    const name = path.slice(path.lastIndexOf(':') + 1);
+    if (this.askedNames.has(name)) return undefined;
+    this.askedNames.add(name);
+    const external = typeof this.external === 'function' ? this.external(new Set([name])) : this.external;
+    if (external) for (const [p, a] of external) if (!this.itemsByPath.has(p)) this.itemsByPath.set(p, a);
     return this.itemsByPath.get(path);
   }
 

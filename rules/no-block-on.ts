@@ -39,7 +39,7 @@ export default createRule<Record<string, never>>({
   create(context): Visitors {
     const { source, resolver } = context;
     let facts: RuntimeFacts | null = null;
-    const runtimeFacts = () => (facts ??= new RuntimeFacts(source, resolver, undefined, () => context.project.runtimeAccessors?.(source.filePath), false));
+    const runtimeFacts = () => (facts ??= new RuntimeFacts(source, resolver, undefined, (only) => context.project.runtimeAccessors?.(source.filePath, only), false));
     // Every form of the call, aliases included, spells `block_on` somewhere in the file.
     if (!source.text.includes('block_on')) return {};
 

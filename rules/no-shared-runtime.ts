@@ -85,7 +85,13 @@ export default createRule<Options>({
     return {
       'source_file:exit'() {
         const allowed = allowedPlace(source, context.resolver, context.options.allowIn ?? []);
-        const facts = new RuntimeFacts(source, context.resolver, allowed, () => context.project.runtimeAccessors?.(source.filePath));
+        const facts = new RuntimeFacts(
+          source,
+          context.resolver,
+          allowed,
+          // Of other files' accessors, those that may share a runtime matter here (uses, and items handing them out).
+          () => context.project.runtimeAccessors?.(source.filePath, context.project.sharedAccessorsNamedIn?.(source.filePath)),
+        );
         const applicability = (node: SyntaxNode): Applicability =>
           context.contextOf(node).kind === 'async' || context.ambientRuntime ? 'safe' : 'unsafe';
         for (const c of facts.constructions) {
