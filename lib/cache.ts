@@ -247,6 +247,16 @@ export class LintCache implements SummaryStore {
     this.dirty = true;
   }
 
+  /**
+   * The text hash and size of a file whose stat says its text is the one
+   * last read, and was valid UTF-8 then; else undefined (read it).
+   */
+  unchangedText(filePath: string): { hash: string; size: number } | undefined {
+    const abs = path.resolve(filePath);
+    const hash = this.seenHash(abs);
+    return hash ? { hash, size: this.replay.seen[abs][0] } : undefined;
+  }
+
   /** The recorded hash of a file whose stat says it is unchanged since it was read; else undefined. */
   private seenHash(filePath: string): string | undefined {
     const s = this.replay.seen[filePath];

@@ -10,7 +10,7 @@ import { discoverFiles, IgnoredFile } from './files';
 import type { ProjectIndex } from './project';
 import type { FileConfig, Fix, LintMessage, LintResult } from './types';
 import { unifiedDiff } from './diff';
-import type { ReadStat } from './cache';
+import type { LintCache, ReadStat } from './cache';
 import { stdinDiscovery } from './stdin';
 import type { FileOutcome, LintFilesStats } from './lint-files';
 import { allRules } from '../rules';
@@ -91,6 +91,13 @@ interface ReadFile {
   stat?: ReadStat;
 }
 
+/** A file not read: the cache knows its text (valid UTF-8), and its stat says it did not change since. */
+interface KnownFile {
+  filePath: string;
+  hash: string;
+  size: number;
+}
+
 export const IGNORED_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to override.';
 export const IGNORED_BY_DEFAULT_MESSAGE = 'File ignored by default (target/, .git/, node_modules/). Use "--no-ignore" to override.';
 
@@ -107,6 +114,7 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
   const stats: RunStats = { files: 0, bytes: 0, discoverMs: 0, readMs: 0, indexMs: 0, lintMs: 0, writeMs: 0, totalMs: 0 };
   const internalErrors: string[] = [];
   const results: LintResult[] = [];
+  let diff = '';
 
   const resolver = new ConfigResolver({
     cwd,
@@ -128,35 +136,50 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
   for (const ig of discovery.ignored) results.push(ignoredResult(ig));
   stats.discoverMs = now() - t0;
 
-  // Read every file; text that is not UTF-8 is reported, never linted or rewritten.
+  // With the cache (loaded only for --cache), a file whose stat says its
+  // text is the one the cache knows is not read unless the run lints it.
   let t = now();
-  const files: ReadFile[] = [];
-  for (const filePath of discovery.files) {
+  const cacheModule = options.cache && !stdin ? (require('./cache') as typeof import('./cache')) : null;
+  const cache = cacheModule ? cacheModule.LintCache.load(cacheModule.cacheFilePath(cwd, options.cacheLocation), rules) : null;
+
+  // Read every file; text that is not UTF-8 is reported, never linted or rewritten.
+  const readOne = (filePath: string): ReadFile | null => {
     let raw: Buffer;
     let stat: ReadStat;
     try {
       ({ raw, stat } = readRegularFileStat(filePath));
     } catch (e) {
       internalErrors.push(`Cannot read ${filePath}: ${(e as Error).message}`);
-      continue;
+      return null;
     }
-    stats.bytes += raw.length;
     const text = decode(raw);
     if (typeof text !== 'string') {
       results.push(fileMessageResult(filePath, text.problem, 2, true));
+      return null;
+    }
+    return { filePath, raw, text, stat };
+  };
+  const entries: (ReadFile | KnownFile)[] = [];
+  for (const filePath of discovery.files) {
+    const known = cache?.unchangedText(filePath);
+    if (known) {
+      stats.bytes += known.size;
+      entries.push({ filePath, ...known });
       continue;
     }
-    files.push({ filePath, raw, text, stat });
+    const f = readOne(filePath);
+    if (f) entries.push(f);
+    stats.bytes += f?.raw.length ?? 0;
   }
   if (stdin && discovery.ignored.length === 0) {
     const filePath = path.resolve(cwd, stdin.filePath);
     const raw = typeof stdin.text === 'string' ? Buffer.from(stdin.text) : stdin.text;
     const text = decode(raw);
     stats.bytes += raw.length;
-    if (typeof text === 'string') files.push({ filePath, raw, text });
+    if (typeof text === 'string') entries.push({ filePath, raw, text });
     else results.push(fileMessageResult(filePath, text.problem, 2, true));
   }
-  stats.files = files.length;
+  stats.files = entries.length;
   stats.readMs = now() - t;
 
   // Phases 1 and 2 (lib/lint-files.ts): the project index, demand-driven over
@@ -166,67 +189,76 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
   // the last run's messages instead (lib/cache.ts): lint-files, tree-sitter
   // and the rules' engine are not even loaded.
   t = now();
-  // Loaded only for --cache.
-  const cacheModule = options.cache && !stdin ? (require('./cache') as typeof import('./cache')) : null;
-  const cache = cacheModule ? cacheModule.LintCache.load(cacheModule.cacheFilePath(cwd, options.cacheLocation), rules) : null;
   const keyOpts = { reportUnusedDisableDirectives: !!options.reportUnusedDisableDirectives };
-  const configs = cache ? files.map((f) => resolver.configFor(f.filePath)) : [];
-  /** Text hashes of the files of the project, as this run read them. */
+  /** Text hashes of the files of the project, as this run read them (or the cache vouched for them). */
   const hashes = new Map<string, string>();
-  let outcomes: FileOutcome[] | null = null;
-  let project: ProjectIndex | undefined;
+  const hashOf = (f: ReadFile | KnownFile) => ('text' in f ? cache!.see(f.filePath, f.text, f.stat ?? null) : f.hash);
   if (cache) {
-    for (const f of files) hashes.set(path.resolve(f.filePath), cache.see(f.filePath, f.text, f.stat ?? null));
-    const fingerprint = cache.fingerprint(cacheModule!.projectFiles(files.map((f) => f.filePath)), hashes, readCrateFileStat);
-    const replayed = cache.replayMessages(files.map((f, i) => ({ filePath: f.filePath, config: configs[i] })), fingerprint, keyOpts);
+    const configs = entries.map((f) => resolver.configFor(f.filePath));
+    for (const f of entries) hashes.set(path.resolve(f.filePath), hashOf(f));
+    const fingerprint = cache.fingerprint(cacheModule!.projectFiles(entries.map((f) => f.filePath)), hashes, readCrateFileStat);
+    const replayed = cache.replayMessages(entries.map((f, i) => ({ filePath: f.filePath, config: configs[i] })), fingerprint, keyOpts);
     if (replayed && !(fixing && replayed.some((ms) => ms.some((m) => applicable(m.fix, unsafe))))) {
-      outcomes = replayed.map((messages) => ({ messages, errors: [], cached: true }));
       stats.engine = {
-        workers: 0, linted: 0, skipped: 0, cached: files.length, indexedUpFront: 0, indexMs: now() - t, lintMs: 0, parseCpuMs: 0, ruleCpuMs: 0, indexCpuMs: 0,
+        workers: 0, linted: 0, skipped: 0, cached: entries.length, indexedUpFront: 0, indexMs: now() - t, lintMs: 0, parseCpuMs: 0, ruleCpuMs: 0, indexCpuMs: 0,
       };
       stats.indexMs = stats.engine.indexMs;
+      entries.forEach((f, i) => {
+        const r = makeResult(f.filePath, replayed[i], unsafe, 'text' in f ? f.text : undefined);
+        if (!('text' in f)) lazySource(r);
+        results.push(r);
+      });
+      return finish(cache);
     }
   }
-  if (!outcomes) {
-    const { defaultThreads, lintFiles } = require('./lint-files') as typeof import('./lint-files');
-    /** The files of the rest of the crates the run read (with the cache). */
-    const crateReads = new Set<string>();
-    const read = cache
-      ? (p: string) => {
-          const r = readCrateFileStat(p);
-          const abs = path.resolve(p);
-          hashes.set(abs, cache.see(abs, r.text, r.stat));
-          crateReads.add(abs);
-          return r.text;
-        }
-      : readCrateFile;
-    const linted = await lintFiles(files, {
-      rules,
-      threads: rules === allRules ? (options.threads ?? defaultThreads()) : 1,
-      configFor: (p) => resolver.configFor(p),
-      read,
-      fixing,
-      unsafe,
-      reportUnusedDisableDirectives: !!options.reportUnusedDisableDirectives,
-      cache: cache ?? undefined,
-      onProgress: options.onProgress,
-    });
-    outcomes = linted.outcomes;
-    project = linted.project;
-    stats.engine = linted.stats;
-    stats.indexMs = linted.stats.indexMs;
-    stats.lintMs = linted.stats.lintMs;
-    // For replay: each file's messages under the fingerprint of the project as this run read it —
-    // unless fixes changed some text (then other files' messages may come from the fixed texts).
-    if (cache && !outcomes.some((o) => o.output !== undefined)) {
-      const universe = [...new Set([...files.map((f) => path.resolve(f.filePath)), ...crateReads])].sort();
-      const fingerprint = cache.fingerprint(universe, hashes, readCrateFileStat);
-      files.forEach((f, i) => {
-        const o = outcomes![i];
-        const clean = o.internalError === undefined && o.errors.length === 0;
-        cache.recordMessages(f.filePath, configs[i], fingerprint, keyOpts, clean ? o.messages : null);
-      });
+
+  // Linting needs every text.
+  const files: ReadFile[] = [];
+  for (const e of entries) {
+    if ('text' in e) files.push(e);
+    else {
+      const f = readOne(e.filePath);
+      if (f) files.push(f);
+      if (f && cache) hashes.set(path.resolve(f.filePath), hashOf(f));
     }
+  }
+  const { defaultThreads, lintFiles } = require('./lint-files') as typeof import('./lint-files');
+  /** The files of the rest of the crates the run read (with the cache). */
+  const crateReads = new Set<string>();
+  const read = cache
+    ? (p: string) => {
+        const r = readCrateFileStat(p);
+        const abs = path.resolve(p);
+        hashes.set(abs, cache.see(abs, r.text, r.stat));
+        crateReads.add(abs);
+        return r.text;
+      }
+    : readCrateFile;
+  const linted = await lintFiles(files, {
+    rules,
+    threads: rules === allRules ? (options.threads ?? defaultThreads()) : 1,
+    configFor: (p) => resolver.configFor(p),
+    read,
+    fixing,
+    unsafe,
+    reportUnusedDisableDirectives: !!options.reportUnusedDisableDirectives,
+    cache: cache ?? undefined,
+    onProgress: options.onProgress,
+  });
+  const outcomes = linted.outcomes;
+  stats.engine = linted.stats;
+  stats.indexMs = linted.stats.indexMs;
+  stats.lintMs = linted.stats.lintMs;
+  // For replay: each file's messages under the fingerprint of the project as this run read it —
+  // unless fixes changed some text (then other files' messages may come from the fixed texts).
+  if (cache && !outcomes.some((o) => o.output !== undefined)) {
+    const universe = [...new Set([...files.map((f) => path.resolve(f.filePath)), ...crateReads])].sort();
+    const fingerprint = cache.fingerprint(universe, hashes, readCrateFileStat);
+    files.forEach((f, i) => {
+      const o = outcomes[i];
+      const clean = o.internalError === undefined && o.errors.length === 0;
+      cache.recordMessages(f.filePath, resolver.configFor(f.filePath), fingerprint, keyOpts, clean ? o.messages : null);
+    });
   }
 
   const lintOptsFor = (config: FileConfig, project: ProjectIndex) => ({
@@ -236,9 +268,8 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
     unsafe,
     rules,
   });
-  let diff = '';
   files.forEach((file, i) => {
-    const outcome = outcomes![i];
+    const outcome = outcomes[i];
     if (outcome.internalError !== undefined) {
       internalErrors.push(`Internal error on ${file.filePath}: ${outcome.internalError}`);
       return;
@@ -259,28 +290,61 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
         internalErrors.push(`Not fixed: ${file.filePath}: ${failure}`);
         // Report what the file that stays on disk has.
         const { lintAndFix } = require('./fixer') as typeof import('./fixer');
-        messages = lintAndFix(file.filePath, file.text, lintOptsFor(resolver.configFor(file.filePath), project!), false).lint.messages;
+        messages = lintAndFix(file.filePath, file.text, lintOptsFor(resolver.configFor(file.filePath), linted.project), false).lint.messages;
         output = undefined;
       }
     }
     results.push(makeResult(file.filePath, messages, unsafe, file.text, output));
   });
+  return finish(cache);
 
-  const cacheFailure = cache?.save();
-  if (cacheFailure) internalErrors.push(`Cannot write the cache ${cache!.location}: ${cacheFailure}`);
+  /** Saves the cache, sorts the results, and makes the exit code. */
+  function finish(cache: LintCache | null): RunOutcome {
+    const cacheFailure = cache?.save();
+    if (cacheFailure) internalErrors.push(`Cannot write the cache ${cache!.location}: ${cacheFailure}`);
 
-  if (options.quiet) for (const r of results) filterQuiet(r);
-  results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+    if (options.quiet) for (const r of results) filterQuiet(r);
+    results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
 
-  const errorCount = results.reduce((n, r) => n + r.errorCount, 0);
-  const warningCount = results.reduce((n, r) => n + r.warningCount, 0);
-  const maxWarnings = options.maxWarnings ?? -1;
-  const tooManyWarnings = maxWarnings >= 0 && warningCount > maxWarnings;
-  let exitCode: 0 | 1 | 2 = 0;
-  if (internalErrors.length) exitCode = 2;
-  else if (errorCount > 0 || tooManyWarnings || (options.diff && diff !== '')) exitCode = 1;
-  stats.totalMs = now() - t0;
-  return { results, exitCode, internalErrors, tooManyWarnings, diff, stats };
+    const errorCount = results.reduce((n, r) => n + r.errorCount, 0);
+    const warningCount = results.reduce((n, r) => n + r.warningCount, 0);
+    const maxWarnings = options.maxWarnings ?? -1;
+    const tooManyWarnings = maxWarnings >= 0 && warningCount > maxWarnings;
+    let exitCode: 0 | 1 | 2 = 0;
+    if (internalErrors.length) exitCode = 2;
+    else if (errorCount > 0 || tooManyWarnings || (options.diff && diff !== '')) exitCode = 1;
+    stats.totalMs = now() - t0;
+    return { results, exitCode, internalErrors, tooManyWarnings, diff, stats };
+  }
+}
+
+/**
+ * Gives a replayed result of a file that was not read its `source`, read
+ * when a formatter asks (json and sarif show the text of files with problems).
+ */
+function lazySource(r: LintResult): void {
+  let source: string | undefined;
+  let done = false;
+  Object.defineProperty(r, 'source', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!done) {
+        done = true;
+        try {
+          const text = decode(readRegularFile(r.filePath));
+          source = typeof text === 'string' ? text : undefined;
+        } catch {
+          source = undefined;
+        }
+      }
+      return source;
+    },
+    set(v: string | undefined) {
+      done = true;
+      source = v;
+    },
+  });
 }
 
 /** A result with counts computed from its messages. */

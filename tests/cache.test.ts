@@ -230,9 +230,11 @@ describe('runLint with the cache', () => {
     let warm!: Awaited<ReturnType<typeof cachedRun>>;
     const files = await opened(async () => (warm = await cachedRun(root, lintConfig)))();
     expect(warm).toMatchObject({ replayed: true, found: ['config.rs:2 no-thread-sleep 2'] });
-    // Its stat says main.rs did not change since it was read: not read again (the linted file is).
-    expect(files).not.toContain('main.rs');
-    expect(files).toContain('config.rs');
+    // Their stats say neither main.rs nor the linted config.rs changed since they were read: neither is read again.
+    expect(files.filter((f) => f.endsWith('.rs'))).toEqual([]);
+    // The text of a replayed result is read when asked for (json and sarif show it).
+    const result = warm.outcome.results.find((r) => r.filePath.endsWith('config.rs'))!;
+    expect(result.source).toBe(CONFIG);
 
     // Same size, mtime put back: the ctime still tells.
     const before = fs.statSync(main);
@@ -262,6 +264,25 @@ describe('runLint with the cache', () => {
       expect(fs.statSync(main)).toBe(before);
       const warm = await cachedRun(root, lintConfig);
       expect(warm).toMatchObject({ replayed: false, found: [] });
+    } finally {
+      stat.mockRestore();
+    }
+  });
+
+  test('the same for a linted file: changed right after it was read, with the same stat, it is read and linted again', async () => {
+    const root = crate();
+    const config = path.join(root, 'src', 'config.rs');
+    expect((await cachedRun(root)).found).toEqual(FOUND);
+    const before = fs.statSync(config);
+    const edited = CONFIG.replace('    std::thread::sleep', '    //d::thread::sleep');
+    expect(edited.length).toBe(CONFIG.length);
+    fs.writeFileSync(config, edited);
+    const real = fs.statSync;
+    const stat = jest.spyOn(nodeFs, 'statSync').mockImplementation(((p: fs.PathLike, o?: fs.StatSyncOptions) =>
+      path.resolve(String(p)) === config ? before : real(p, o)) as typeof fs.statSync);
+    try {
+      const warm = await cachedRun(root);
+      expect(warm).toMatchObject({ replayed: false, found: ['tick.rs:2 no-thread-sleep 2'] });
     } finally {
       stat.mockRestore();
     }
