@@ -5,6 +5,7 @@ import { displayPath } from './util';
 const compact: Formatter = (results, context) => {
   let out = '';
   for (const r of results) {
+    if (r.messages.length === 0) continue;
     const file = displayPath(r.filePath, context.cwd);
     for (const m of r.messages) {
       const severity = m.severity === 2 ? 'error' : 'warning';

@@ -25,6 +25,7 @@ export function escapeProperty(s: string): string {
 const github: Formatter = (results, context) => {
   let out = '';
   for (const r of results) {
+    if (r.messages.length === 0) continue;
     const file = displayPath(r.filePath, context.cwd);
     for (const m of r.messages) {
       const props: [string, string | number][] = [['file', file], ['line', m.line]];
