@@ -75,6 +75,8 @@ export interface FileOutcome {
 export interface LintFilesStats {
   /** Worker threads started (0: all on the main thread). */
   workers: number;
+  /** Files the workers linted (a worker gets work once it is up; a short run may be over before). */
+  workerTasks?: number;
   /** Files parsed and linted by the rules / skipped by the prefilter / from the cache. */
   linted: number;
   skipped: number;
@@ -107,6 +109,7 @@ export type WorkerRequest =
   | { type: 'lint'; seq: number; task: LintTask };
 
 export type WorkerReply =
+  | { type: 'ready'; seq: -1 }
   | { type: 'summarized'; seq: number; list: [string, FileSummary][] }
   | { type: 'linted'; seq: number; result: LintTaskResult }
   | { type: 'failed'; seq: number; message: string };
@@ -128,7 +131,7 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
   // Each file's code (comments and strings aside), lexed once for both prefilter passes.
   const prefilterInputs: { filePath: string; text: string; code?: string | null; project?: ProjectIndex }[] = files.map((f) => ({ ...f }));
   const stats: LintFilesStats = {
-    workers: 0, linted: 0, skipped: 0, cached: 0, indexedUpFront: 0, indexMs: 0, lintMs: 0, parseCpuMs: 0, ruleCpuMs: 0, indexCpuMs: 0,
+    workers: 0, workerTasks: 0, linted: 0, skipped: 0, cached: 0, indexedUpFront: 0, indexMs: 0, lintMs: 0, parseCpuMs: 0, ruleCpuMs: 0, indexCpuMs: 0,
   };
   let t = now();
 
@@ -272,6 +275,7 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
     stats.lintMs = now() - t;
     return { outcomes, project, stats };
   } finally {
+    stats.workerTasks = pool.workerTasks;
     await pool.close();
   }
 }
@@ -320,6 +324,11 @@ class Pool {
   private readonly dead = new Map<number, string>();
   private readonly options: SessionOptions;
   private seq = 0;
+  /** Per worker: settles when it is ready for work (or dead). Work goes to a worker only once it is. */
+  private readonly ready: Promise<void>[] = [];
+  private readonly isReady = new Set<number>();
+  /** Tasks the workers did. */
+  workerTasks = 0;
 
   /** @param started worker threads started for this pool (it owns them from here). */
   constructor(started: Worker[], universe: { filePath: string; text: string }[], private readonly o: LintFilesOptions, private readonly project: ProjectIndex) {
@@ -329,7 +338,14 @@ class Pool {
     for (let i = 0; i < started.length; i++) {
       const w = started[i];
       w.ref();
+      let settle: () => void = () => {};
+      this.ready.push(new Promise<void>((resolve) => (settle = resolve)));
       w.on('message', (reply: WorkerReply) => {
+        if (reply.type === 'ready') {
+          this.isReady.add(i);
+          settle();
+          return;
+        }
         const resolve = this.waiting.get(reply.seq);
         this.waiting.delete(reply.seq);
         resolve?.(reply);
@@ -337,6 +353,7 @@ class Pool {
       const fail = (why: string) => {
         if (this.dead.has(i)) return;
         this.dead.set(i, why);
+        settle();
         // Whatever this worker still owed fails; the caller falls back to the others.
         for (const [seq, resolve] of [...this.waiting]) {
           if (this.ownerOf.get(seq) !== i) continue;
@@ -349,6 +366,16 @@ class Pool {
       w.postMessage({ type: 'init', universe, options } satisfies WorkerRequest);
       this.workers.push(w);
     }
+  }
+
+  /**
+   * Waits for worker `i` to be ready, or for the main thread to have taken
+   * every task (then a worker still starting is passed by: waiting for it
+   * would only make the run longer). Whether it is ready and alive.
+   */
+  private async whenReady(i: number, mainDone: Promise<void>): Promise<boolean> {
+    await Promise.race([this.ready[i], mainDone]);
+    return this.isReady.has(i) && this.alive(i);
   }
 
   /** The main thread's session, over the run's own index. */
@@ -404,7 +431,8 @@ class Pool {
       for (const p of keep) owner.set(p, MAIN);
     };
     let next = 0;
-    const run = async (i: number): Promise<void> => {
+    const run = async (i: number, mainDone?: Promise<void>): Promise<void> => {
+      if (mainDone && !(await this.whenReady(i, mainDone))) return;
       while (next < chunks.length && this.alive(i)) {
         const c = chunks[next++];
         const keep = c.filter((f) => linted.has(f.filePath)).map((f) => f.filePath);
@@ -420,7 +448,8 @@ class Pool {
         } else mainDoes(c, keep);
       }
     };
-    await Promise.all(this.members().map(run));
+    const mainRun = run(MAIN);
+    await Promise.all([mainRun, ...this.workers.map((_, i) => run(i, mainRun))]);
     return files.filter((f) => out.has(f.filePath)).map((f) => [f.filePath, out.get(f.filePath)!]);
   }
 
@@ -467,6 +496,7 @@ class Pool {
     };
     const done = (i: number, r: LintTaskResult, task: LintTask) => {
       owner.set(task.filePath, i);
+      if (i !== MAIN) this.workerTasks++;
       for (const p of r.kept ?? []) if (!owner.has(p)) owner.set(p, i);
       // Summaries made on demand by one thread go to the others: none summarises a file twice.
       const made = r.made;
@@ -484,7 +514,8 @@ class Pool {
         if (this.workers.length) await yieldToMessages();
       }
     };
-    const lane = async (i: number): Promise<void> => {
+    const lane = async (i: number, mainDone: Promise<void>): Promise<void> => {
+      if (!(await this.whenReady(i, mainDone))) return;
       for (;;) {
         if (!this.alive(i)) break;
         const task = take(i);
@@ -500,8 +531,9 @@ class Pool {
       // A dead worker's own tasks go to the others.
       if (!this.alive(i)) shared.push(...own.get(i)!.splice(0));
     };
-    const lanes = [runMain()];
-    for (let i = 0; i < this.workers.length; i++) for (let l = 0; l < LANES; l++) lanes.push(lane(i));
+    const mainRun = runMain();
+    const lanes = [mainRun];
+    for (let i = 0; i < this.workers.length; i++) for (let l = 0; l < LANES; l++) lanes.push(lane(i, mainRun));
     await Promise.all(lanes);
     // What the workers left when they died: the main thread does it.
     for (let task = shared.shift(); task; task = shared.shift()) done(MAIN, this.main().lint(task), task);

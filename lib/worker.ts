@@ -23,6 +23,7 @@ port.on('message', (req: WorkerRequest) => {
       project.addOnDemand(req.universe);
       project.shareMade = true;
       session = new LintSession(project, req.options);
+      port.postMessage({ type: 'ready', seq: -1 } satisfies WorkerReply);
       return;
     }
     if (!session) throw new Error('worker used before init');
