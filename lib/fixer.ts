@@ -6,7 +6,7 @@
 import { SourceFile } from './source';
 import { lintSource, LintOptions, FileLint } from './linter';
 import { Fix, LintMessage, TextEdit } from './types';
-import { referenceCounts, unusedImportEdits } from './imports';
+import { unusedImportEdits } from './imports';
 
 export const MAX_PASSES = 10;
 
@@ -38,19 +38,18 @@ export function lintAndFix(filePath: string, rawText: string, opts: FixOptions, 
   if (!fix) return { source, lint, changed: false, passes: 0 };
   const unsafe = !!opts.unsafe;
   const seen = new Set<string>([source.text]);
-  const refsBefore = referenceCounts(original);
   let passes = 0;
   for (; passes < MAX_PASSES; passes++) {
     const fixes = lint.messages.filter((m) => isApplicable(m.fix, unsafe));
     if (fixes.length === 0) break;
     const next = applyCheckedFixes(source, fixes);
-    if (next === null || seen.has(next)) break;
-    seen.add(next);
-    source = new SourceFile(filePath, source.withBOM(next));
+    if (next === null || seen.has(next.text)) break;
+    seen.add(next.text);
+    source = next;
     lint = lintSource(source, opts);
   }
   if (source !== original) {
-    const cleanup = unusedImportEdits(source, refsBefore);
+    const cleanup = unusedImportEdits(source, original);
     if (cleanup.length) {
       const cleaned = applyEdits(source.text, cleanup);
       const candidate = new SourceFile(filePath, source.withBOM(cleaned));
@@ -66,18 +65,20 @@ export function lintAndFix(filePath: string, rawText: string, opts: FixOptions, 
 /**
  * Applies the fixes that do not overlap (or touch) an earlier one; checks the
  * result parses no worse, else keeps only the fixes that parse on their own.
+ * The fixed file, parsed (the parse that checked it).
  */
-function applyCheckedFixes(source: SourceFile, messages: LintMessage[]): string | null {
+function applyCheckedFixes(source: SourceFile, messages: LintMessage[]): SourceFile | null {
   const chosen = chooseFixes(messages.map((m) => m.fix!));
   if (chosen.length === 0) return null;
   const errorsBefore = source.syntaxErrors().length;
-  const parsesWell = (text: string) => new SourceFile(source.filePath, text).syntaxErrors().length <= errorsBefore;
-  const all = applyEdits(source.text, chosen.flatMap((f) => f.edits));
-  if (parsesWell(all)) return all;
+  const parsed = (text: string) => new SourceFile(source.filePath, source.withBOM(text));
+  const parsesWell = (text: string) => parsed(text).syntaxErrors().length <= errorsBefore;
+  const all = parsed(applyEdits(source.text, chosen.flatMap((f) => f.edits)));
+  if (all.syntaxErrors().length <= errorsBefore) return all;
   const good = chosen.filter((f) => parsesWell(applyEdits(source.text, f.edits)));
   if (good.length === 0) return null;
-  const some = applyEdits(source.text, good.flatMap((f) => f.edits));
-  return parsesWell(some) ? some : null;
+  const some = parsed(applyEdits(source.text, good.flatMap((f) => f.edits)));
+  return some.syntaxErrors().length <= errorsBefore ? some : null;
 }
 
 function span(fix: Fix): [number, number] {

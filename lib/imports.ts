@@ -10,6 +10,7 @@
 import { SyntaxNode } from './parser';
 import { SourceFile } from './source';
 import { TextEdit } from './types';
+import { escapeRegExp } from './calls';
 
 interface Leaf {
   name: string;
@@ -20,40 +21,57 @@ interface Leaf {
 const MANAGED = /^(?:::)?(?:std::thread|std::sync::mpsc|tokio::runtime|futures::executor)\b/;
 
 /**
- * Counts the references per name outside `use` declarations: identifiers that
- * can name an import (the first segment of a path, or a bare name; not the
- * later segments of `tokio::time::sleep`).
+ * Counts the references to these names outside `use` declarations:
+ * identifiers that can name an import (the first segment of a path, or a
+ * bare name; not the later segments of `tokio::time::sleep`). Found by name
+ * in the text, each hit taken to its node: not every identifier visited.
  */
-export function referenceCounts(source: SourceFile): Map<string, number> {
+export function referenceCounts(source: SourceFile, names: ReadonlySet<string>): Map<string, number> {
   const counts = new Map<string, number>();
-  const count = (root: SyntaxNode, by: number) => {
-    for (const id of root.descendantsOfType(['identifier', 'type_identifier'])) {
-      const p = id.parent;
-      if (p && (p.type === 'scoped_identifier' || p.type === 'scoped_type_identifier') && p.childForFieldName('name')?.id === id.id) {
-        // `a::b`: `b` names nothing by itself, unless the path is `::b`.
-        if (p.childForFieldName('path')) continue;
-      }
-      counts.set(id.text, (counts.get(id.text) ?? 0) + by);
-    }
-  };
+  if (names.size === 0) return counts;
   // The lowered tree: paths inside well-known macros are real paths there.
-  count(source.root, 1);
-  for (const use of source.root.descendantsOfType('use_declaration')) count(use, -1);
+  const root = source.root;
+  const uses = root.descendantsOfType('use_declaration').map((u) => [u.startIndex, u.endIndex]);
+  const words = [...names].map(escapeRegExp).join('|');
+  const re = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff#])(?:${words})(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'g');
+  for (const m of root.text.matchAll(re)) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    const id = root.descendantForIndex(start, end);
+    if ((id.type !== 'identifier' && id.type !== 'type_identifier') || id.startIndex !== start || id.endIndex !== end) continue;
+    if (uses.some(([s, e]) => s <= start && end <= e)) continue;
+    const p = id.parent;
+    // `a::b`: `b` names nothing by itself, unless the path is `::b`.
+    if (p && (p.type === 'scoped_identifier' || p.type === 'scoped_type_identifier') && p.childForFieldName('name')?.id === id.id && p.childForFieldName('path')) continue;
+    counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+  }
   return counts;
 }
 
-export function unusedImportEdits(source: SourceFile, before: Map<string, number>): TextEdit[] {
-  const now = referenceCounts(source);
-  const edits: TextEdit[] = [];
+/**
+ * Edits that remove the imports of `source` (a fixed text) whose names were
+ * referenced in `original` (the text before fixing) and are not any more.
+ */
+export function unusedImportEdits(source: SourceFile, original: SourceFile): TextEdit[] {
+  const uses: { use: SyntaxNode; arg: SyntaxNode; leaves: Leaf[] }[] = [];
   for (const use of source.tree.rootNode.descendantsOfType('use_declaration')) {
     if (use.hasError) continue;
     const arg = use.childForFieldName('argument');
     if (!arg) continue;
     const leaves: Leaf[] = [];
     collectLeaves(arg, '', leaves);
+    uses.push({ use, arg, leaves });
+  }
+  const names = new Set(uses.flatMap((u) => u.leaves.map((l) => l.name)));
+  if (names.size === 0) return [];
+  const before = referenceCounts(original, names);
+  const gone = new Set([...names].filter((n) => (before.get(n) ?? 0) > 0));
+  const now = referenceCounts(source, gone);
+  const edits: TextEdit[] = [];
+  for (const { use, arg, leaves } of uses) {
     const dead = new Set(
       leaves
-        .filter((l) => (before.get(l.name) ?? 0) > 0 && (now.get(l.name) ?? 0) === 0)
+        .filter((l) => gone.has(l.name) && (now.get(l.name) ?? 0) === 0)
         .filter((l) => MANAGED.test(l.path) || /^[a-z_]/.test(l.name))
         .map((l) => l.node.id),
     );
