@@ -31,17 +31,23 @@ import type { RuleModule } from './rule';
 import type { FileConfig, LintMessage } from './types';
 
 /**
- * Below this much text to parse (phase 1 and the files the prefilter lets
- * through), worker threads cost more to start than they save (measured by
- * `npm run bench`: a worker is ready in about 0.1 s; a 2-core machine parses
- * and lints about 1 MB/s per thread).
+ * Below this much text for the rules (the files the prefilter lets
+ * through), worker threads cost more than they save. A worker is ready
+ * after 0.1–0.2 s, its code is not optimised yet, and its index answers
+ * again what the main thread's answered (summaries are shared, the text
+ * searches are not). Measured on a 2-core machine, as new processes:
+ * tokio 1.24 (0.8 MiB through the prefilter) 1.2–1.6 s either way; the
+ * generated corpus of 339 files (0.2 MiB) slower with a worker; 3,000
+ * files (2 MiB) 3.7–4.2 s with one against 4.8–5.2 s without.
  */
-export const PARALLEL_MIN_BYTES = 192 * 1024;
+export const PARALLEL_MIN_BYTES = 1024 * 1024;
 
 export interface LintFilesOptions extends SessionOptions {
   rules: ReadonlyMap<string, RuleModule<any>>;
   /** Worker threads; 1 lints on the main thread. Workers need the built-in rules. */
   threads: number;
+  /** Workers only from this much text for the rules on (default PARALLEL_MIN_BYTES; tests set it lower). */
+  parallelMinBytes?: number;
   configFor(filePath: string): FileConfig;
   /** Reads a file of a linted file's crate (null: unreadable or not UTF-8). */
   read(filePath: string): string | null;
@@ -123,7 +129,8 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
   const files = input.map((f) => ({ filePath: path.resolve(f.filePath), text: f.text }));
   // Workers take a while to start (modules, the parser): when the run may want them, they start
   // now, while this thread lexes every file for the prefilter; those not wanted after all are stopped.
-  const started = o.threads > 1 && files.reduce((n, f) => n + f.text.length, 0) >= PARALLEL_MIN_BYTES
+  const minBytes = o.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  const started = o.threads > 1 && files.reduce((n, f) => n + f.text.length, 0) >= minBytes
     ? Array.from({ length: Math.min(o.threads - 1, files.length - 1) }, () => new Worker(workerScript()))
     : [];
   // Until the pool adopts them they do not keep the process alive (should this run fail first).
@@ -155,8 +162,8 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
   });
   // The main thread is one of the threads: it works beside the workers.
   const workers =
-    o.threads > 1 && bytes >= PARALLEL_MIN_BYTES && passing > 1
-      ? Math.min(o.threads - 1, passing - 1, Math.max(1, Math.floor(bytes / PARALLEL_MIN_BYTES)))
+    o.threads > 1 && bytes >= minBytes && passing > 1
+      ? Math.min(o.threads - 1, passing - 1, Math.max(1, Math.floor(bytes / minBytes)))
       : 0;
   // The rest of the crates: read now when workers need the texts or the cache
   // looks every file up, else when the index needs them.

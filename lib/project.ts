@@ -134,7 +134,6 @@ export class ProjectIndex {
     string,
     {
       code?: string;
-      words?: Set<string>;
       useWords?: Set<string>;
       candidates?: Set<string>;
       own?: Set<string>;
@@ -428,14 +427,18 @@ export class ProjectIndex {
     return d.code;
   }
 
-  private wordsOf(abs: string): Set<string> | null {
-    const d = this.derive(abs);
-    if (!d.words) {
-      const code = this.codeOf(abs);
-      if (code === null) return null;
-      d.words = wordSet(code);
-    }
-    return d.words;
+  /**
+   * Whether a file's code holds `name` as a whole word (null: its code is
+   * not known). A substring search, then a regex: no set of every word of
+   * every file is built (thousands of files hold a common name somewhere).
+   */
+  private hasWord(abs: string, name: string): boolean | null {
+    const code = this.codeOf(abs);
+    if (code === null) return null;
+    if (!code.includes(name)) return false;
+    let re = WORD_RES.get(name);
+    if (!re) WORD_RES.set(name, (re = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:r#)?${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`)));
+    return re.test(code);
   }
 
   /**
@@ -449,9 +452,9 @@ export class ProjectIndex {
    * not paths: reachability does not ask this.
    */
   private mayReferToOther(abs: string, name: string): boolean {
-    const words = this.wordsOf(abs);
-    if (words === null) return true;
-    if (!words.has(name)) return false;
+    const has = this.hasWord(abs, name);
+    if (has === null) return true;
+    if (!has) return false;
     if (!this.ownItemsOf(abs).has(name) || this.useWordsOf(abs)?.has(name)) return true;
     return new RegExp(`::\\s*${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`).test(this.codeOf(abs) ?? '');
   }
@@ -520,8 +523,7 @@ export class ProjectIndex {
       const text = this.textOf(p);
       // A substring search first (fast), then a whole-word check on the code of the files it finds.
       if (text === null || !wanted.some((n) => text.includes(n))) continue;
-      const words = this.wordsOf(p.filePath);
-      if (words === null || wanted.some((n) => words.has(n))) out.push(p);
+      if (wanted.some((n) => this.hasWord(p.filePath, n) !== false)) out.push(p);
     }
     return out;
   }
@@ -576,9 +578,9 @@ export class ProjectIndex {
    * the caller's own impl: in the file that defines it.
    */
   private mayCall(abs: string, name: string, method: boolean): boolean {
-    const words = this.wordsOf(abs);
-    if (words === null) return true;
-    if (!words.has(name)) return false;
+    const has = this.hasWord(abs, name);
+    if (has === null) return true;
+    if (!has) return false;
     if ((method && !TRAIT_METHODS.has(name)) || this.useWordsOf(abs)?.has(name)) return true;
     return new RegExp(`::\\s*${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`).test(this.codeOf(abs) ?? '');
   }
@@ -629,7 +631,7 @@ export class ProjectIndex {
         if (calls.some((c) => c.method === name || (c.path !== null && lastSegment(c.path) === name))) return false;
         continue;
       }
-      if (text.includes(name) && (this.wordsOf(abs)?.has(name) ?? true)) return false;
+      if (text.includes(name) && this.hasWord(abs, name) !== false) return false;
     }
     return true;
   }
@@ -702,19 +704,22 @@ export class ProjectIndex {
     const keys = this.sharedAccessorKeys();
     if (keys.size === 0) return out;
     const aliases = this.aliasClosure();
-    const words = this.wordsOf(abs);
     const code = this.codeOf(abs);
+    // A substring search first: most files hold none of the names (their words are not needed then).
+    const holds = (n: string) => code === null || code.includes(n);
     for (const k of keys) {
       if (first && out.size) break;
       const sep = k.lastIndexOf('::');
       if (sep < 0) {
-        for (const n of [k, ...aliases(k)]) if (this.mayReferToOther(abs, n)) out.add(k).add(n);
+        for (const n of [k, ...aliases(k)]) if (holds(n) && this.mayReferToOther(abs, n)) out.add(k).add(n);
         continue;
       }
       // `Type::name`, the type perhaps renamed by `use … as`.
       const name = k.slice(sep + 2);
+      if (!holds(name)) continue;
       const owners = [k.slice(0, sep), ...aliases(k.slice(0, sep))];
-      if (words === null || code === null || owners.some((o) => namesAccessor(code, words, `${o}::${name}`))) out.add(name);
+      const words = { has: (n: string) => this.hasWord(abs, n) !== false };
+      if (code === null || owners.some((o) => namesAccessor(code, words, `${o}::${name}`))) out.add(name);
     }
     return out;
   }
@@ -753,11 +758,11 @@ export class ProjectIndex {
     if (this.pending.size === 0) return;
     this.accessorFileList ??= this.pendingMatching(ACCESSOR_WORDS);
     let chosen = this.accessorFileList.filter((p) => this.pending.has(p));
-    const words = forFile === undefined ? null : this.wordsOf(forFile);
+    const known = forFile !== undefined && this.codeOf(forFile) !== null;
     const aliases = this.aliasClosure();
     // With `only`: the accessors named so (as defined, or through `use … as`), no others.
     const asked = (n: string) => !only || only.has(n) || [...aliases(n)].some((a) => only.has(a));
-    if (words && chosen.length) {
+    if (known && chosen.length) {
       const names = (n: string) => this.mayReferToOther(forFile!, n) && (!only || only.has(n));
       chosen = chosen.filter((p) => {
         const d = this.derive(p);
@@ -923,6 +928,9 @@ function lastSegment(p: string): string {
   const i = p.lastIndexOf('::');
   return i < 0 ? p : p.slice(i + 2);
 }
+
+/** Whole-word regexes by name (hasWord). */
+const WORD_RES = new Map<string, RegExp>();
 
 function wordSet(code: string): Set<string> {
   const out = new Set<string>();

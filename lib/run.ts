@@ -44,6 +44,8 @@ export interface RunOptions {
   reportUnusedDisableDirectives?: boolean;
   /** Worker threads for linting (default: the machine's cores; small runs stay on the main thread). */
   threads?: number;
+  /** How much text for the rules makes a run large enough for workers (lib/lint-files.ts PARALLEL_MIN_BYTES; tests). */
+  parallelMinBytes?: number;
   /** The rule registry (tests). */
   rules?: RuleRegistry;
   /** Lint this text (`--stdin`) as the file at `filePath`, instead of discovering files; nothing is written. */
@@ -237,6 +239,7 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
   const linted = await lintFiles(files, {
     rules,
     threads: rules === allRules ? (options.threads ?? defaultThreads()) : 1,
+    parallelMinBytes: options.parallelMinBytes,
     configFor: (p) => resolver.configFor(p),
     read,
     fixing,

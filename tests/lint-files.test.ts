@@ -38,7 +38,7 @@ describe('worker threads', () => {
     const root = corpus(450);
     for (const fixDryRun of [false, true]) {
       const one = await runLint({ cwd: root, threads: 1, fixDryRun, unsafeFixes: true });
-      const two = await runLint({ cwd: root, threads: 2, fixDryRun, unsafeFixes: true });
+      const two = await runLint({ cwd: root, threads: 2, fixDryRun, unsafeFixes: true, parallelMinBytes: 64 * 1024 });
       expect(one.stats.engine!.workers).toBe(0);
       expect(two.stats.engine!.workers).toBe(1);
       // Fixing takes long enough for the worker to be up and take its share.

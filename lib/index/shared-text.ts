@@ -153,7 +153,7 @@ function split(code: string, from: number, isStatic: boolean): { head: string; b
 }
 
 /** Whether code names the accessor keyed `key` (`name`, or `Type::name` — also as `Self::name`). */
-export function namesAccessor(code: string, words: ReadonlySet<string>, key: string): boolean {
+export function namesAccessor(code: string, words: { has(word: string): boolean }, key: string): boolean {
   const sep = key.lastIndexOf('::');
   if (sep < 0) return words.has(key);
   if (!words.has(key.slice(sep + 2))) return false;
