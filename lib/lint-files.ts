@@ -160,15 +160,10 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
     bytes += f.text.length;
     passing++;
   });
-  // The main thread is one of the threads: it works beside the workers.
-  const workers =
-    o.threads > 1 && bytes >= minBytes && passing > 1
-      ? Math.min(o.threads - 1, passing - 1, Math.max(1, Math.floor(bytes / minBytes)))
-      : 0;
-  // The rest of the crates: read now when workers need the texts or the cache
-  // looks every file up, else when the index needs them.
+  // The rest of the crates: read now when workers may need the texts or the
+  // cache looks every file up, else when the index needs them.
   const universe = [...files];
-  if (workers > 0 || o.cache) {
+  if (started.length > 0 || o.cache) {
     for (const p of rest) {
       const text = o.read(p);
       if (text !== null) universe.push({ filePath: p, text });
@@ -180,6 +175,11 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
   // covers every summary); else none: each thread's index summarises what
   // its files ask about, and hands what it made to the other threads.
   const upFront = o.cache ? universe.filter((f) => !o.cache!.get(f.filePath, f.text)).map((f) => f.filePath) : [];
+  // The main thread is one of the threads: it works beside the workers, which the text to
+  // summarise up front (split freely) or for the rules (past the main thread's share) calls for.
+  const upFrontBytes = upFront.reduce((n, p) => n + textOf.get(p)!.length, 0);
+  const wanted = Math.max(upFrontBytes >= minBytes ? upFrontBytes : 0, bytes >= minBytes && passing > 1 ? bytes : 0);
+  const workers = o.threads > 1 && wanted > 0 ? Math.min(o.threads - 1, started.length, Math.max(1, Math.floor(wanted / minBytes))) : 0;
   for (const w of started.splice(workers)) void w.terminate();
   const pool = new Pool(started, universe, o, project);
   stats.workers = workers;
