@@ -22,6 +22,9 @@ export interface Range {
 
 const BOM = '\uFEFF';
 
+/** A carriage return that does not start a CRLF: a line break of its own. */
+const LONE_CR = /\r(?!\n)/;
+
 export class SourceFile {
   /** The text without its BOM; offsets index into this. */
   readonly text: string;
@@ -71,10 +74,15 @@ export class SourceFile {
     if (!this.lineStarts) {
       const starts = [0];
       const t = this.text;
-      for (let i = 0; i < t.length; i++) {
-        const c = t.charCodeAt(i);
-        if (c === 10) starts.push(i + 1);
-        else if (c === 13 && t.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      if (!LONE_CR.test(t)) {
+        // Line feeds only (CRLF counts as one): found natively.
+        for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+      } else {
+        for (let i = 0; i < t.length; i++) {
+          const c = t.charCodeAt(i);
+          if (c === 10) starts.push(i + 1);
+          else if (c === 13 && t.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+        }
       }
       this.lineStarts = starts;
     }
