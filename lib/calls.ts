@@ -44,10 +44,7 @@ export function callsNamed(root: SyntaxNode, text: string, names: ReadonlySet<st
   const seen = new Set<number>();
   for (const m of text.matchAll(re)) {
     const start = m.index!;
-    const node = root.descendantForIndex(start, start + m[0].length);
-    if (node.type !== 'identifier' && node.type !== 'field_identifier') continue;
-    if (node.startIndex !== start || node.endIndex !== start + m[0].length) continue;
-    const call = callOfName(node);
+    const call = callNamedAt(root, start, m[0].length);
     if (!call || seen.has(call.id)) continue;
     seen.add(call.id);
     const name = m[0].startsWith('r#') ? m[0].slice(2) : m[0];
@@ -55,6 +52,14 @@ export function callsNamed(root: SyntaxNode, text: string, names: ReadonlySet<st
   }
   out.sort((a, b) => a.call.startIndex - b.call.startIndex || b.call.endIndex - a.call.endIndex);
   return out;
+}
+
+/** The call whose callee's name is the word at `start` (of `length`), if it is one. */
+export function callNamedAt(root: SyntaxNode, start: number, length: number): SyntaxNode | null {
+  const node = root.descendantForIndex(start, start + length);
+  if (node.type !== 'identifier' && node.type !== 'field_identifier') return null;
+  if (node.startIndex !== start || node.endIndex !== start + length) return null;
+  return callOfName(node);
 }
 
 /** The call whose callee `name` names: `name(..)`, `a::name(..)`, `x.name(..)`, with or without `::<T>`. */

@@ -16,7 +16,7 @@ import picomatch from 'picomatch';
 import { parse, SyntaxNode } from './parser';
 import { SourceFile, Range } from './source';
 import { Resolver, patternBinds, segmentsOf } from './resolve';
-import { aliasNames, callsNamed, escapeRegExp } from './calls';
+import { aliasNames, callNamedAt, callsNamed, escapeRegExp } from './calls';
 import { attributesOf, isInTestCode } from './context';
 import {
   THREAD_SPAWN,
@@ -607,8 +607,16 @@ export class RuntimeFacts {
     const root = this.source.root;
     const text = root.text;
     const resolve = (n: SyntaxNode) => this.resolver.resolve(n);
-    // Constructions in code: calls named `new` or `build` (or a `use … as` name), found by name.
-    for (const { call } of callsNamed(root, text, CONSTRUCTION_NAMES)) {
+    // Constructions in code, found by name: calls named `build` (or a `use … as` name), and
+    // `Runtime::new` with `Runtime` as written or renamed (not every `…::new` of the file).
+    const calls = callsNamed(root, text, BUILD).map((c) => c.call);
+    const runtimeNames = ['Runtime', ...aliasNames(text)].map(escapeRegExp).join('|');
+    for (const m of text.matchAll(new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:${runtimeNames})\\s*::\\s*(new)(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'dg'))) {
+      const call = callNamedAt(root, m.indices![1][0], 3);
+      if (call) calls.push(call);
+    }
+    calls.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+    for (const call of calls) {
       if (this.isConstruction(call)) {
         this.found.push({ range: { start: call.startIndex, end: call.endIndex }, node: call, allowed: this.allowed(call) });
       }
@@ -785,7 +793,7 @@ export class RuntimeFacts {
 }
 
 /** The last segments of the calls that build a runtime: `Runtime::new`, `Builder::build`. */
-const CONSTRUCTION_NAMES: ReadonlySet<string> = new Set(['new', 'build']);
+const BUILD: ReadonlySet<string> = new Set(['build']);
 const NEW: ReadonlySet<string> = new Set(['new']);
 const RUNTIME_NAME: ReadonlySet<string> = new Set(['Runtime']);
 const SIGNATURE_START = /->|\bstatic\b/;
