@@ -366,6 +366,8 @@ export class RuntimeFacts {
   private readonly localItems: RuntimeItem[] = [];
   private collected = false;
   private externalMerged = false;
+  /** Without `sharing`: the items looked up by path (localItemAt). */
+  private readonly targeted = new Map<string, RuntimeItem | null>();
   /** Without `sharing`: the names other files' accessors were asked for. */
   private readonly askedNames = new Set<string>();
 
@@ -417,7 +419,7 @@ export class RuntimeFacts {
    * `sharing`, asked for then, by the path's last segment).
    */
   private itemOf(path: string): RuntimeItem | RuntimeAccessor | undefined {
-    const item = this.items.get(path);
+    const item = this.localItemAt(path);
     if (item || this.externalMerged) return item;
     const name = path.slice(path.lastIndexOf(':') + 1);
     if (this.askedNames.has(name)) return undefined;
@@ -606,7 +608,6 @@ export class RuntimeFacts {
   private collect(): void {
     const root = this.source.root;
     const text = root.text;
-    const resolve = (n: SyntaxNode) => this.resolver.resolve(n);
     // Constructions in code, found by name: calls named `build` (or a `use … as` name), and
     // `Runtime::new` with `Runtime` as written or renamed (not every `…::new` of the file).
     const calls = callsNamed(root, text, BUILD).map((c) => c.call);
@@ -640,28 +641,8 @@ export class RuntimeFacts {
       }
     }
     for (const node of [...candidates.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n)) {
-      if (isTraitImplItem(node)) continue;
-      const nameNode = node.childForFieldName('name');
-      if (!nameNode) continue;
-      const name = nameNode.text;
-      const isFn = node.type === 'function_item';
-      const typed = shapeOfType(node.childForFieldName(isFn ? 'return_type' : 'type'), resolve);
-      const builds = !isFn && this.buildsIn(node.childForFieldName('value'));
-      if (!typed && !builds) continue;
-      if (typed?.kind === 'builder') continue;
-      const params = isFn ? node.childForFieldName('parameters') : null;
-      this.addItem({
-        path: itemPath(this.resolver, node, name),
-        name,
-        item: isFn ? 'fn' : 'static',
-        kind: typed?.kind ?? 'runtime',
-        layers: typed?.layers ?? ['?'],
-        shared: false,
-        method: !!params?.namedChildren.some((p) => p.type === 'self_parameter'),
-        node,
-        nameRange: { start: nameNode.startIndex, end: nameNode.endIndex },
-        inMacro: false,
-      });
+      const item = this.itemFrom(node, (value) => this.buildsIn(value));
+      if (item) this.addItem(item);
     }
     // `lazy_static!` / `thread_local!` bodies.
     const staticMacros = /\b(?:lazy_static|thread_local)\b/.test(text) ? root.descendantsOfType('macro_invocation') : [];
@@ -670,6 +651,59 @@ export class RuntimeFacts {
       if (macro && STATIC_MACROS.has(lastSegment(macro))) this.collectMacroStatics(inv, lastSegment(macro));
     }
     if (this.sharing) this.markShared();
+  }
+
+  /** The runtime item a fn or static node defines, if it is one (`builds`: whether a static's value builds a runtime). */
+  private itemFrom(node: SyntaxNode, builds: (value: SyntaxNode | null) => boolean): RuntimeItem | null {
+    if (isTraitImplItem(node)) return null;
+    const nameNode = node.childForFieldName('name');
+    if (!nameNode) return null;
+    const name = nameNode.text;
+    const isFn = node.type === 'function_item';
+    const typed = shapeOfType(node.childForFieldName(isFn ? 'return_type' : 'type'), (n) => this.resolver.resolve(n));
+    const built = !isFn && builds(node.childForFieldName('value'));
+    if ((!typed && !built) || typed?.kind === 'builder') return null;
+    const params = isFn ? node.childForFieldName('parameters') : null;
+    return {
+      path: itemPath(this.resolver, node, name),
+      name,
+      item: isFn ? 'fn' : 'static',
+      kind: typed?.kind ?? 'runtime',
+      layers: typed?.layers ?? ['?'],
+      shared: false,
+      method: !!params?.namedChildren.some((p) => p.type === 'self_parameter'),
+      node,
+      nameRange: { start: nameNode.startIndex, end: nameNode.endIndex },
+      inMacro: false,
+    };
+  }
+
+  /**
+   * Without `sharing`: this file's item at a canonical path, found from the
+   * fns and statics of its last segment's name (not by collecting every
+   * item of the file). Files with `lazy_static!`/`thread_local!` statics
+   * are collected whole.
+   */
+  private localItemAt(path: string): RuntimeItem | RuntimeAccessor | undefined {
+    if (this.sharing || STATIC_MACRO_WORDS.test(this.source.text)) return this.items.get(path);
+    if (this.targeted.has(path)) return this.targeted.get(path) ?? undefined;
+    const root = this.source.root;
+    const name = path.slice(path.lastIndexOf(':') + 1);
+    let found: RuntimeItem | null = null;
+    // Asked again while finding it (a static whose value names itself): not found.
+    this.targeted.set(path, null);
+    const re = new RegExp(`\\b(?:fn|static(?:\\s+(?:ref|mut))?)\\s+((?:r#)?${escapeRegExp(name)})(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'dg');
+    for (const m of root.text.matchAll(re)) {
+      const [start, end] = m.indices![1];
+      const id = root.descendantForIndex(start, end);
+      const item = id.parent;
+      if (!item || (item.type !== 'function_item' && item.type !== 'static_item') || item.childForFieldName('name')?.startIndex !== start) continue;
+      const builds = (value: SyntaxNode | null) => !!value && [value, ...value.descendantsOfType('call_expression')].some((c) => c.type === 'call_expression' && this.isConstruction(c));
+      const made = this.itemFrom(item, builds);
+      if (made && made.path === path) found = made;
+    }
+    this.targeted.set(path, found);
+    return found ?? undefined;
   }
 
   private addItem(item: RuntimeItem): void {
@@ -797,6 +831,7 @@ const BUILD: ReadonlySet<string> = new Set(['build']);
 const NEW: ReadonlySet<string> = new Set(['new']);
 const RUNTIME_NAME: ReadonlySet<string> = new Set(['Runtime']);
 const SIGNATURE_START = /->|\bstatic\b/;
+const STATIC_MACRO_WORDS = /\b(?:lazy_static|thread_local)\b/;
 
 /**
  * The fn or static whose signature holds `node` (a fn's return type, a
