@@ -115,6 +115,7 @@ export type WorkerRequest =
   | { type: 'lint'; seq: number; task: LintTask };
 
 export type WorkerReply =
+  | { type: 'loaded'; seq: -1 }
   | { type: 'ready'; seq: -1 }
   | { type: 'summarized'; seq: number; list: [string, FileSummary][] }
   | { type: 'linted'; seq: number; result: LintTaskResult }
@@ -131,10 +132,49 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
   // now, while this thread lexes every file for the prefilter; those not wanted after all are stopped.
   const minBytes = o.parallelMinBytes ?? PARALLEL_MIN_BYTES;
   const started = o.threads > 1 && files.reduce((n, f) => n + f.text.length, 0) >= minBytes
-    ? Array.from({ length: Math.min(o.threads - 1, files.length - 1) }, () => new Worker(workerScript()))
+    ? Array.from({ length: Math.min(o.threads - 1, files.length - 1) }, startWorker)
     : [];
-  // Until the pool adopts them they do not keep the process alive (should this run fail first).
-  for (const w of started) w.unref();
+  try {
+    return await lintStarted(files, o, started, minBytes);
+  } catch (e) {
+    await Promise.all(started.map(stopWorker));
+    throw e;
+  }
+}
+
+/** Worker threads by when each has loaded its modules and the parser. */
+const loadedOf = new WeakMap<Worker, Promise<void>>();
+
+/** A worker thread of a run (exported for tests). */
+export function startWorker(): Worker {
+  const w = new Worker(workerScript());
+  loadedOf.set(
+    w,
+    new Promise<void>((resolve) => {
+      w.on('message', (m: WorkerReply) => m.type === 'loaded' && resolve());
+      w.on('error', () => resolve());
+      w.once('exit', () => resolve());
+    }),
+  );
+  return w;
+}
+
+/**
+ * Stops a worker once it has loaded: stopping one while it loads
+ * tree-sitter's native module aborts the whole process ("terminate called
+ * after throwing an instance of 'Napi::Error'"), and so would exiting.
+ */
+export async function stopWorker(w: Worker): Promise<void> {
+  await loadedOf.get(w);
+  await w.terminate();
+}
+
+async function lintStarted(
+  files: { filePath: string; text: string }[],
+  o: LintFilesOptions,
+  started: Worker[],
+  minBytes: number,
+): Promise<LintFilesResult> {
   // Each file's code (comments and strings aside), lexed once for both prefilter passes.
   const prefilterInputs: { filePath: string; text: string; code?: string | null; project?: ProjectIndex }[] = files.map((f) => ({ ...f }));
   const stats: LintFilesStats = {
@@ -180,7 +220,7 @@ export async function lintFiles(input: { filePath: string; text: string }[], o: 
   const upFrontBytes = upFront.reduce((n, p) => n + textOf.get(p)!.length, 0);
   const wanted = Math.max(upFrontBytes >= minBytes ? upFrontBytes : 0, bytes >= minBytes && passing > 1 ? bytes : 0);
   const workers = o.threads > 1 && wanted > 0 ? Math.min(o.threads - 1, started.length, Math.max(1, Math.floor(wanted / minBytes))) : 0;
-  for (const w of started.splice(workers)) void w.terminate();
+  for (const w of started.splice(workers)) void stopWorker(w);
   const pool = new Pool(started, universe, o, project);
   stats.workers = workers;
   const owner = new Map<string, number>();
@@ -344,10 +384,10 @@ class Pool {
     const options = this.options;
     for (let i = 0; i < started.length; i++) {
       const w = started[i];
-      w.ref();
       let settle: () => void = () => {};
       this.ready.push(new Promise<void>((resolve) => (settle = resolve)));
       w.on('message', (reply: WorkerReply) => {
+        if (reply.type === 'loaded') return;
         if (reply.type === 'ready') {
           this.isReady.add(i);
           settle();
@@ -547,7 +587,7 @@ class Pool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.workers.map(stopWorker));
   }
 }
 

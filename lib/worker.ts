@@ -13,7 +13,9 @@ import type { WorkerReply, WorkerRequest } from './lint-files';
 let session: LintSession | null = null;
 const port = parentPort!;
 // The parser loads now, while the main thread prepares the run (workers start before they are needed).
+// Until it has, the worker must not be stopped (lib/lint-files.ts stopWorker).
 parse('');
+port.postMessage({ type: 'loaded', seq: -1 } satisfies WorkerReply);
 
 port.on('message', (req: WorkerRequest) => {
   let reply: WorkerReply | null = null;

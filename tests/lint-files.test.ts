@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runLint, RunOutcome } from '../lib/run';
+import { startWorker, stopWorker } from '../lib/lint-files';
 import { generateCorpus } from '../bench/corpus';
 import { copyCrate } from './crate-oracle';
 import { allRules } from '../rules';
@@ -48,6 +49,18 @@ describe('worker threads', () => {
       expect(one.results.some((r) => r.messages.length > 0)).toBe(true);
       if (fixDryRun) expect(one.results.some((r) => r.output !== undefined)).toBe(true);
     }
+  });
+
+  it('are stopped only once loaded (stopping one while it loads tree-sitter aborts the process)', async () => {
+    // Seen as "terminate called after throwing an instance of 'Napi::Error'" and exit 134 when a
+    // worker started for a run was stopped 40–60 ms in, before the run knew it had no use for it.
+    const w = startWorker();
+    let loaded = false;
+    w.on('message', (m: { type: string }) => {
+      if (m.type === 'loaded') loaded = true;
+    });
+    await stopWorker(w);
+    expect(loaded).toBe(true);
   });
 
   it('are not started for a small run', async () => {
