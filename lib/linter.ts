@@ -1,7 +1,8 @@
 /**
  * Lints one source file: one query pass over the tree, dispatching each
- * captured node to the rules that asked for its type, then suppression
- * directives and the syntax-error diagnostic.
+ * captured node to the rules that asked for its type (call visitors of rules
+ * that name their calls get those calls only, found by name: lib/calls.ts),
+ * then suppression directives and the syntax-error diagnostic.
  */
 import { query, SyntaxNode } from './parser';
 import { SourceFile } from './source';
