@@ -77,7 +77,7 @@ export function discoverFiles(opts: DiscoverOptions = {}): Discovery {
   const addFile = (abs: string) => {
     let real: string;
     try {
-      real = fs.realpathSync(abs);
+      real = fs.realpathSync.native(abs);
     } catch {
       real = abs;
     }
@@ -95,7 +95,7 @@ export function discoverFiles(opts: DiscoverOptions = {}): Discovery {
       const dir = stack.length ? stack.pop()! : deferred.shift()!;
       let real: string;
       try {
-        real = fs.realpathSync(dir);
+        real = fs.realpathSync.native(dir);
       } catch (e) {
         errors.push(`Cannot read directory ${dir}: ${errnoText(e)}`);
         continue;

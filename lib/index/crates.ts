@@ -64,7 +64,7 @@ export function crateFiles(crate: CrateInfo): string[] {
     const dir = stack.pop()!;
     let real: string;
     try {
-      real = fs.realpathSync(dir);
+      real = fs.realpathSync.native(dir);
     } catch {
       continue;
     }
