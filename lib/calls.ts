@@ -8,11 +8,14 @@
  * or method name, so every call so named is found; hits in comments,
  * strings or other positions are dropped by their node. Calls through a
  * single name bound by `use … as name` are found by that name (every word
- * written after `as` counts, a superset of the aliases).
+ * written after `as` in a `use` or `extern crate` counts, a superset of the
+ * aliases).
  */
 import { SyntaxNode } from './parser';
 
 const AS_NAME = /\bas\s+(?:r#)?([A-Za-z_\u00a1-\uffff][A-Za-z0-9_\u00a1-\uffff]*)/g;
+/** From `use` or `extern crate` to the next `;`: where `as` binds a name (not a cast, nor prose). */
+const BINDING_DECL = /\b(?:use|extern\s+crate)\b[^;]*;/g;
 
 export interface NamedCall {
   call: SyntaxNode;
@@ -22,10 +25,13 @@ export interface NamedCall {
   alias: boolean;
 }
 
-/** Every word written after `as` in a text. */
+/** Every word written after `as` in the `use` and `extern crate` declarations of a text (and in prose that looks like one). */
 export function aliasNames(text: string): Set<string> {
   const out = new Set<string>();
-  for (const m of text.matchAll(AS_NAME)) out.add(m[1]);
+  for (const [decl] of text.matchAll(BINDING_DECL)) {
+    if (!decl.includes('as')) continue;
+    for (const m of decl.matchAll(AS_NAME)) out.add(m[1]);
+  }
   return out;
 }
 

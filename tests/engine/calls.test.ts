@@ -66,9 +66,16 @@ describe('calls found by name (lib/calls.ts)', () => {
     expect(found(code)).toEqual([]);
   });
 
-  it('finds calls through any name written after `as`, marked as alias hits', () => {
-    const code = 'use std::thread::spawn as go;\nfn f() { go(|| {}); let n = x as usize; usize(1); other(2); }';
-    expect(found(code)).toEqual(['alias go(|| {})', 'alias usize(1)']);
+  it('finds calls through the names `use … as` binds, marked as alias hits (casts and prose bind none)', () => {
+    const code = [
+      'use std::thread::{self, spawn as go};',
+      'use std::thread::sleep',
+      '    as nap;',
+      'extern crate futures as fut;',
+      '/// Spawned as worker, kept as handle.',
+      'fn f() { go(|| {}); nap(d); fut(1); let n = x as usize; usize(1); worker(2); handle(3); other(4); }',
+    ].join('\n');
+    expect(found(code)).toEqual(['alias go(|| {})', 'alias nap(d)', 'alias fut(1)']);
   });
 
   it('finds raw identifiers', () => {
