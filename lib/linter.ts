@@ -86,8 +86,9 @@ export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
       if (type === EXIT) continue;
       const callNames = a.rule.meta.callNames;
       if (type === 'call_expression' && callNames) {
-        named.push({ rule: a.rule, fn });
-        for (const n of callNames) byName.set(n, [...(byName.get(n) ?? []), { rule: a.rule, fn }]);
+        const listener = { rule: a.rule, fn };
+        named.push(listener);
+        for (const n of callNames) byName.set(n, [...(byName.get(n) ?? []), listener]);
         continue;
       }
       let list = byType.get(type);
@@ -121,13 +122,9 @@ export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
   if (byType.size > 0) {
     const types = [...byType.keys()].sort();
     const q = query(types.map((t) => `(${t}) @${t}`).join('\n'));
-    const captured = q.captures(source.root).map(({ name, node }) => ({ node, listeners: byType.get(name)! }));
-    if (visits.length === 0) visits.push(...captured);
-    else {
-      visits.push(...captured);
-      visits.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
-    }
+    for (const { name, node } of q.captures(source.root)) visits.push({ node, listeners: byType.get(name)! });
   }
+  if (byName.size > 0 && byType.size > 0) visits.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
   for (const { node, listeners } of visits) {
     if (inMacroDef(node)) continue;
     for (const l of listeners) call(l.rule, l.fn, node);

@@ -115,7 +115,7 @@ export class Resolver {
     return names.has(name) || this.aliasesOf(node.tree).has(name);
   }
 
-  /** Every name written after `as` in the file (a superset of the names `use … as` binds). */
+  /** The names `use … as` and `extern crate … as` may bind in the file (lib/calls.ts aliasNames). */
   private aliasesOf(tree: Tree): ReadonlySet<string> {
     if (this.aliases?.tree !== tree) {
       this.aliases = { tree, names: aliasNames(tree.rootNode.text) };

@@ -13,8 +13,6 @@ import { asReceiver, fix, removeOwnLine, replace } from '../lib/edits';
 import { RuntimeFacts, argumentsOf, findBinding, isValue, mayBreakSend, methodCallOn, referencesTo } from '../lib/runtimes';
 import { TextEdit } from '../lib/types';
 
-/** The last segment of every path the rule flags (BLOCK_ON_FNS, TOKIO_BLOCK_ON_METHODS). */
-const BLOCK_ON_NAMES: ReadonlySet<string> = new Set(['block_on']);
 const METHOD_LABEL = { runtime: 'Runtime::block_on', handle: 'Handle::block_on', localset: 'LocalSet::block_on' } as const;
 
 export default createRule<Record<string, never>>({
@@ -33,7 +31,8 @@ export default createRule<Record<string, never>>({
     schema: { type: 'object', properties: {}, additionalProperties: false },
     // Every form of the call, aliases included, spells `block_on` somewhere in the file.
     prefilter: /\bblock_on\b/,
-    callNames: [...BLOCK_ON_NAMES],
+    // The last segment of every path the rule flags (BLOCK_ON_FNS, TOKIO_BLOCK_ON_METHODS).
+    callNames: ['block_on'],
   },
   defaultOptions: {},
   create(context): Visitors {
@@ -63,7 +62,6 @@ export default createRule<Record<string, never>>({
           future = args[localSet ? 1 : 0];
           if (args.length !== (localSet ? 2 : 1)) return;
         } else {
-          if (!resolver.mayEndIn(f, BLOCK_ON_NAMES)) return;
           const path = resolver.resolve(f);
           if (path && BLOCK_ON_FNS.includes(path)) {
             if (args.length !== 1) return;

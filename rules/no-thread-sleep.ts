@@ -14,9 +14,6 @@ import { Fix } from '../lib/types';
 
 type Options = { loopStyle: 'interval' | 'sleep' };
 
-/** The last segments of THREAD_SLEEP and THREAD_SLEEP_MS. */
-const SLEEP_NAMES: ReadonlySet<string> = new Set(['sleep', 'sleep_ms']);
-
 export default createRule<Options>({
   id: 'no-thread-sleep',
   meta: {
@@ -40,14 +37,14 @@ export default createRule<Options>({
     },
     // `std::thread::sleep`/`sleep_ms` in any spelling (aliases included) holds both words.
     prefilter: [/\bthread\b/, /\bsleep/],
-    callNames: [...SLEEP_NAMES],
+    // The last segments of THREAD_SLEEP and THREAD_SLEEP_MS.
+    callNames: ['sleep', 'sleep_ms'],
   },
   defaultOptions: { loopStyle: 'interval' },
   create(context) {
     const { source, resolver } = context;
     return {
       call_expression(call) {
-        if (!resolver.mayEndIn(call.childForFieldName('function'), SLEEP_NAMES)) return;
         const callee = resolver.resolveCallee(call);
         // Only std's blocking sleep (tokio's and async-std's are fine).
         if (callee !== THREAD_SLEEP && callee !== THREAD_SLEEP_MS) return;

@@ -29,9 +29,6 @@ import { mpscUseAt } from '../lib/channels';
 type Options = { unknownBody: 'async' | 'blocking'; dropThreadName: boolean };
 type Ctx = RuleContext<Options>;
 
-/** The last segment of THREAD_SPAWN. */
-const SPAWN_NAMES: ReadonlySet<string> = new Set(['spawn']);
-
 export default createRule<Options>({
   id: 'no-thread-spawn',
   meta: {
@@ -66,7 +63,7 @@ export default createRule<Options>({
     // Every report resolves a path to `std::thread::…` and calls a `spawn…`: both words are in the code.
     prefilter: [/\bthread\b/, /\bspawn/],
     // Path calls named `spawn`, method calls of a Builder or a scope.
-    callNames: [...SPAWN_NAMES, 'spawn_unchecked', 'spawn_scoped'],
+    callNames: ['spawn', 'spawn_unchecked', 'spawn_scoped'],
   },
   defaultOptions: { unknownBody: 'async', dropThreadName: false },
   create(context) {
@@ -78,7 +75,7 @@ export default createRule<Options>({
           methodSpawn(context, call, callee);
           return;
         }
-        if (!context.resolver.mayEndIn(callee, SPAWN_NAMES) || context.resolver.resolveCallee(call) !== THREAD_SPAWN) return;
+        if (context.resolver.resolveCallee(call) !== THREAD_SPAWN) return;
         check(context, { api: 'std::thread::spawn', call, callee, handle: call, setters: [] });
       },
     };
