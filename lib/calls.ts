@@ -25,14 +25,34 @@ export interface NamedCall {
   alias: boolean;
 }
 
-/** Every word written after `as` in the `use` and `extern crate` declarations of a text (and in prose that looks like one). */
-export function aliasNames(text: string): Set<string> {
-  const out = new Set<string>();
+/** A character that may go on an identifier (the body of a regex class). */
+export const IDENT_CHAR = 'A-Za-z0-9_\\u00a1-\\uffff';
+
+/**
+ * A regex source for any of `words` as a whole word: written `r#word` too
+ * (`raw`), or never right after a `#` (not the `word` of `r#word`).
+ */
+export function wordAlternation(words: Iterable<string>, raw = true): string {
+  const alternatives = [...words].map(escapeRegExp).join('|');
+  return raw ? `(?<![${IDENT_CHAR}])(?:r#)?(?:${alternatives})(?![${IDENT_CHAR}])` : `(?<![${IDENT_CHAR}#])(?:${alternatives})(?![${IDENT_CHAR}])`;
+}
+
+let lastAliases: { text: string; names: ReadonlySet<string> } | null = null;
+
+/**
+ * Every word written after `as` in the `use` and `extern crate` declarations
+ * of a text (and in prose that looks like one). The last text's answer is
+ * kept: the linter, the resolver and the facts of one file all ask.
+ */
+export function aliasNames(text: string): ReadonlySet<string> {
+  if (lastAliases?.text === text) return lastAliases.names;
+  const names = new Set<string>();
   for (const [decl] of text.matchAll(BINDING_DECL)) {
     if (!decl.includes('as')) continue;
-    for (const m of decl.matchAll(AS_NAME)) out.add(m[1]);
+    for (const m of decl.matchAll(AS_NAME)) names.add(m[1]);
   }
-  return out;
+  lastAliases = { text, names };
+  return names;
 }
 
 /**
@@ -41,11 +61,9 @@ export function aliasNames(text: string): Set<string> {
  * that start where it does).
  */
 export function callsNamed(root: SyntaxNode, text: string, names: ReadonlySet<string>): NamedCall[] {
-  const aliases = aliasNames(text);
-  for (const n of names) aliases.delete(n);
-  const words = [...names, ...aliases];
-  if (words.length === 0) return [];
-  const re = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:r#)?(?:${words.map(escapeRegExp).join('|')})(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'g');
+  const words = new Set([...names, ...aliasNames(text)]);
+  if (words.size === 0) return [];
+  const re = new RegExp(wordAlternation(words), 'g');
   const out: NamedCall[] = [];
   const seen = new Set<number>();
   for (const m of text.matchAll(re)) {

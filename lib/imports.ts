@@ -10,7 +10,7 @@
 import { SyntaxNode } from './parser';
 import { SourceFile } from './source';
 import { TextEdit } from './types';
-import { escapeRegExp } from './calls';
+import { wordAlternation } from './calls';
 
 interface Leaf {
   name: string;
@@ -32,8 +32,7 @@ export function referenceCounts(source: SourceFile, names: ReadonlySet<string>):
   // The lowered tree: paths inside well-known macros are real paths there.
   const root = source.root;
   const uses = root.descendantsOfType('use_declaration').map((u) => [u.startIndex, u.endIndex]);
-  const words = [...names].map(escapeRegExp).join('|');
-  const re = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff#])(?:${words})(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'g');
+  const re = new RegExp(wordAlternation(names, false), 'g');
   for (const m of root.text.matchAll(re)) {
     const start = m.index!;
     const end = start + m[0].length;

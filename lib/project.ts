@@ -26,6 +26,7 @@ import { crateFiles, crateOf } from './index/crates';
 import type { RuntimeAccessor } from './runtimes';
 import { AccessorText, accessorTexts, namesAccessor, sharedAccessorKeys } from './index/shared-text';
 import { codeText } from './prefilter';
+import { escapeRegExp, IDENT_CHAR, wordAlternation } from './calls';
 
 /**
  * Words the code of a file holds when its summary may carry runtime
@@ -55,7 +56,7 @@ export function accessorCandidates(code: string): Set<string> {
   for (const [decl] of code.matchAll(USE_DECL)) {
     if (ACCESSOR_WORDS[0].test(decl)) for (const m of decl.matchAll(USE_ALIAS)) types.push(m[2]);
   }
-  const typeWord = new RegExp(`(?:^|[^A-Za-z0-9_\\u00a1-\\uffff#])(?:${types.map(escapeRe).join('|')})(?![A-Za-z0-9_\\u00a1-\\uffff])`);
+  const typeWord = new RegExp(`(?:^|[^A-Za-z0-9_\\u00a1-\\uffff#])(?:${types.map(escapeRegExp).join('|')})(?![A-Za-z0-9_\\u00a1-\\uffff])`);
   for (const m of code.matchAll(STATIC_NAME)) out.add(m[1]);
   for (const m of code.matchAll(FN_NAME)) if (typeWord.test(signature(code, m.index! + m[0].length))) out.add(m[1]);
   return out;
@@ -74,9 +75,6 @@ function signature(code: string, from: number): string {
   return code.slice(from, end);
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 export interface Reachability {
   /** The sync fn holding the call, as users name it (`load_config`, `Type::f`). */
@@ -144,7 +142,7 @@ export class ProjectIndex {
   private accessorFileList: string[] | null = null;
   /** `use … name as alias` of every registered file: name → aliases. */
   private useAliases: Map<string, Set<string>> | null = null;
-  private sharedNames: Set<string> | null = null;
+  private sharedKeys: Set<string> | null = null;
   /** Keep the summaries made on demand for `takeMade` (a run on several threads shares them). */
   shareMade = false;
   private made: [string, FileSummary][] = [];
@@ -288,7 +286,7 @@ export class ProjectIndex {
   private definesFn(name: string): boolean {
     let known = this.fnNames.get(name);
     if (known === undefined) {
-      const re = new RegExp(`\\bfn\\s+${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`);
+      const re = new RegExp(`\\bfn\\s+${escapeRegExp(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`);
       known = this.texts.size === 0 || this.files.size > this.texts.size;
       if (!known) for (const t of this.texts.values()) if (t.includes(name) && re.test(t)) (known = true);
       this.fnNames.set(name, known);
@@ -310,7 +308,7 @@ export class ProjectIndex {
     this.texts.delete(abs);
     this.derived.delete(abs);
     this.accessorFileList = null;
-    this.sharedNames = null;
+    this.sharedKeys = null;
     this.useAliases = null;
     this.graphCache = null;
     this.changed();
@@ -353,7 +351,7 @@ export class ProjectIndex {
       if (typeof f.text === 'string') this.texts.set(abs, f.text);
     }
     this.accessorFileList = null;
-    this.sharedNames = null;
+    this.sharedKeys = null;
     this.useAliases = null;
     this.fnNames.clear();
     this.changed();
@@ -436,9 +434,7 @@ export class ProjectIndex {
     const code = this.codeOf(abs);
     if (code === null) return null;
     if (!code.includes(name)) return false;
-    let re = WORD_RES.get(name);
-    if (!re) WORD_RES.set(name, (re = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:r#)?${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`)));
-    return re.test(code);
+    return wordRegex(name).test(code);
   }
 
   /**
@@ -456,7 +452,12 @@ export class ProjectIndex {
     if (has === null) return true;
     if (!has) return false;
     if (!this.ownItemsOf(abs).has(name) || this.useWordsOf(abs)?.has(name)) return true;
-    return new RegExp(`::\\s*${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`).test(this.codeOf(abs) ?? '');
+    return this.writtenAsPath(abs, name);
+  }
+
+  /** Whether a file's code writes `name` as the last segment of a path (`x::name`). */
+  private writtenAsPath(abs: string, name: string): boolean {
+    return new RegExp(`::\\s*${escapeRegExp(name)}(?![${IDENT_CHAR}])`).test(this.codeOf(abs) ?? '');
   }
 
   /** The names of the statics and fns a file's code defines (every one, found without parsing). */
@@ -582,7 +583,7 @@ export class ProjectIndex {
     if (has === null) return true;
     if (!has) return false;
     if ((method && !TRAIT_METHODS.has(name)) || this.useWordsOf(abs)?.has(name)) return true;
-    return new RegExp(`::\\s*${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`).test(this.codeOf(abs) ?? '');
+    return this.writtenAsPath(abs, name);
   }
 
   /**
@@ -617,9 +618,8 @@ export class ProjectIndex {
   private uncalled(name: string, definedIn: string): boolean {
     const own = this.codeOf(definedIn);
     if (own === null) return false;
-    const word = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:r#)?${escapeRe(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'g');
     let count = 0;
-    for (const _ of own.matchAll(word)) if (++count > 1) return false;
+    for (const _ of own.matchAll(wordRegex(name, 'g'))) if (++count > 1) return false;
     for (const abs of this.ranks.keys()) {
       if (abs === definedIn) continue;
       const p = this.pending.get(abs);
@@ -707,6 +707,7 @@ export class ProjectIndex {
     const code = this.codeOf(abs);
     // A substring search first: most files hold none of the names (their words are not needed then).
     const holds = (n: string) => code === null || code.includes(n);
+    const words = { has: (n: string) => this.hasWord(abs, n) !== false };
     for (const k of keys) {
       if (first && out.size) break;
       const sep = k.lastIndexOf('::');
@@ -718,7 +719,6 @@ export class ProjectIndex {
       const name = k.slice(sep + 2);
       if (!holds(name)) continue;
       const owners = [k.slice(0, sep), ...aliases(k.slice(0, sep))];
-      const words = { has: (n: string) => this.hasWord(abs, n) !== false };
       if (code === null || owners.some((o) => namesAccessor(code, words, `${o}::${name}`))) out.add(name);
     }
     return out;
@@ -726,7 +726,7 @@ export class ProjectIndex {
 
   /** The keys of the accessors of the project that may share a runtime (see maySeeSharedAccessor). */
   private sharedAccessorKeys(): Set<string> {
-    if (this.sharedNames) return this.sharedNames;
+    if (this.sharedKeys) return this.sharedKeys;
     const texts: AccessorText[][] = [];
     const summarised = new Set<string>();
     for (const abs of this.ranks.keys()) {
@@ -744,7 +744,7 @@ export class ProjectIndex {
       texts.push((d.accessorTexts ??= accessorTexts(code)));
     }
     texts.push([...summarised].map((name) => ({ key: name, name, owner: null, shares: true, body: '', words: new Set<string>() })));
-    return (this.sharedNames = sharedAccessorKeys(texts));
+    return (this.sharedKeys = sharedAccessorKeys(texts));
   }
 
   /**
@@ -763,7 +763,7 @@ export class ProjectIndex {
     // With `only`: the accessors named so (as defined, or through `use … as`), no others.
     const asked = (n: string) => !only || only.has(n) || [...aliases(n)].some((a) => only.has(a));
     if (known && chosen.length) {
-      const names = (n: string) => this.mayReferToOther(forFile!, n) && (!only || only.has(n));
+      const names = (n: string) => (!only || only.has(n)) && this.mayReferToOther(forFile!, n);
       chosen = chosen.filter((p) => {
         const d = this.derive(p);
         d.candidates ??= accessorCandidates(this.codeOf(p) ?? '');
@@ -929,8 +929,15 @@ function lastSegment(p: string): string {
   return i < 0 ? p : p.slice(i + 2);
 }
 
-/** Whole-word regexes by name (hasWord). */
+/** Whole-word regexes by name and flags (hasWord, uncalled). */
 const WORD_RES = new Map<string, RegExp>();
+
+function wordRegex(name: string, flags = ''): RegExp {
+  const key = `${flags}/${name}`;
+  let re = WORD_RES.get(key);
+  if (!re) WORD_RES.set(key, (re = new RegExp(wordAlternation([name]), flags)));
+  return re;
+}
 
 function wordSet(code: string): Set<string> {
   const out = new Set<string>();

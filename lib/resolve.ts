@@ -52,7 +52,7 @@ export class Resolver {
   private parents = new Map<number, SyntaxNode | null>();
   private scopeBindings = new Map<number, ScopeBindings | null>();
   private walkedTree: Tree | null = null;
-  private aliases: { tree: Tree; names: Set<string> } | null = null;
+  private aliases: { tree: Tree; names: ReadonlySet<string> } | null = null;
 
   /** @param fileModule the module path of the file, e.g. `crate::runtime`. */
   constructor(readonly fileModule = 'crate') {}

@@ -16,7 +16,7 @@ import picomatch from 'picomatch';
 import { parse, SyntaxNode } from './parser';
 import { SourceFile, Range } from './source';
 import { Resolver, patternBinds, segmentsOf } from './resolve';
-import { aliasNames, callNamedAt, callsNamed, escapeRegExp } from './calls';
+import { aliasNames, callNamedAt, callsNamed, escapeRegExp, IDENT_CHAR } from './calls';
 import { attributesOf, isInTestCode } from './context';
 import {
   THREAD_SPAWN,
@@ -410,7 +410,12 @@ export class RuntimeFacts {
   private mergeExternal(): void {
     if (this.externalMerged) return;
     this.externalMerged = true;
-    const external = typeof this.external === 'function' ? this.external() : this.external;
+    this.takeExternal();
+  }
+
+  /** Other files' accessors (`only` those named so, or every one), under this file's items of the same paths. */
+  private takeExternal(only?: ReadonlySet<string>): void {
+    const external = typeof this.external === 'function' ? this.external(only) : this.external;
     if (external) for (const [p, a] of external) if (!this.itemsByPath.has(p)) this.itemsByPath.set(p, a);
   }
 
@@ -424,8 +429,7 @@ export class RuntimeFacts {
     const name = path.slice(path.lastIndexOf(':') + 1);
     if (this.askedNames.has(name)) return undefined;
     this.askedNames.add(name);
-    const external = typeof this.external === 'function' ? this.external(new Set([name])) : this.external;
-    if (external) for (const [p, a] of external) if (!this.itemsByPath.has(p)) this.itemsByPath.set(p, a);
+    this.takeExternal(new Set([name]));
     return this.itemsByPath.get(path);
   }
 
@@ -610,9 +614,10 @@ export class RuntimeFacts {
     const text = root.text;
     // Constructions in code, found by name: calls named `build` (or a `use … as` name), and
     // `Runtime::new` with `Runtime` as written or renamed (not every `…::new` of the file).
+    const aliases = [...aliasNames(text)].map(escapeRegExp);
     const calls = callsNamed(root, text, BUILD).map((c) => c.call);
-    const runtimeNames = ['Runtime', ...aliasNames(text)].map(escapeRegExp).join('|');
-    for (const m of text.matchAll(new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:${runtimeNames})\\s*::\\s*(new)(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'dg'))) {
+    const runtimeNames = ['Runtime', ...aliases].join('|');
+    for (const m of text.matchAll(new RegExp(`(?<![${IDENT_CHAR}])(?:${runtimeNames})\\s*::\\s*(new)(?![${IDENT_CHAR}])`, 'dg'))) {
       const call = callNamedAt(root, m.indices![1][0], 3);
       if (call) calls.push(call);
     }
@@ -625,7 +630,6 @@ export class RuntimeFacts {
     // Runtime-typed fns and statics: the fns and statics whose signature spells a runtime type's
     // name (or an alias), and the statics whose value builds a runtime.
     const candidates = new Map<number, SyntaxNode>();
-    const aliases = [...aliasNames(text)].map(escapeRegExp);
     const typeWords = new RegExp(`\\b(?:${['Runtime', 'Handle', 'LocalSet', 'Builder', ...aliases].join('|')})\\b`, 'g');
     for (const m of text.matchAll(typeWords)) {
       // A signature's type follows `->` or `static` with no brace between (braces open bodies and values).
@@ -692,13 +696,15 @@ export class RuntimeFacts {
     let found: RuntimeItem | null = null;
     // Asked again while finding it (a static whose value names itself): not found.
     this.targeted.set(path, null);
-    const re = new RegExp(`\\b(?:fn|static(?:\\s+(?:ref|mut))?)\\s+((?:r#)?${escapeRegExp(name)})(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'dg');
+    const re = new RegExp(`\\b(?:fn|static(?:\\s+(?:ref|mut))?)\\s+((?:r#)?${escapeRegExp(name)})(?![${IDENT_CHAR}])`, 'dg');
+    // A static's value builds a runtime: its calls looked at here (the file's constructions are not collected).
+    const builds = (value: SyntaxNode | null) =>
+      !!value && [value, ...value.descendantsOfType('call_expression')].some((c) => c.type === 'call_expression' && this.isConstruction(c));
     for (const m of root.text.matchAll(re)) {
       const [start, end] = m.indices![1];
       const id = root.descendantForIndex(start, end);
       const item = id.parent;
       if (!item || (item.type !== 'function_item' && item.type !== 'static_item') || item.childForFieldName('name')?.startIndex !== start) continue;
-      const builds = (value: SyntaxNode | null) => !!value && [value, ...value.descendantsOfType('call_expression')].some((c) => c.type === 'call_expression' && this.isConstruction(c));
       const made = this.itemFrom(item, builds);
       if (made && made.path === path) found = made;
     }

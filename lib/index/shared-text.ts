@@ -13,6 +13,8 @@
  * writes the type). Items of trait impls and traits, and items inside fn
  * bodies, are no accessors (as RuntimeFacts has it).
  */
+import { escapeRegExp, IDENT_CHAR } from '../calls';
+
 const IDENT = '(?:r#)?[A-Za-z_\\u00a1-\\uffff][A-Za-z0-9_\\u00a1-\\uffff]*';
 const ITEM = new RegExp(`(?<!')\\b(?:(static)\\s+(?:ref\\s+|mut\\s+)?|fn\\s+)(${IDENT})`, 'g');
 const BLOCK_HEAD = /\b(impl|trait)\b/g;
@@ -159,9 +161,9 @@ export function namesAccessor(code: string, words: { has(word: string): boolean 
   if (!words.has(key.slice(sep + 2))) return false;
   let re = QUALIFIED.get(key);
   if (!re) {
-    const owner = escapeRe(key.slice(0, sep));
-    const name = escapeRe(key.slice(sep + 2));
-    QUALIFIED.set(key, (re = new RegExp(`\\b(?:${owner}|Self)\\s*::\\s*(?:r#)?${name}(?![A-Za-z0-9_\\u00a1-\\uffff])`)));
+    const owner = escapeRegExp(key.slice(0, sep));
+    const name = escapeRegExp(key.slice(sep + 2));
+    QUALIFIED.set(key, (re = new RegExp(`\\b(?:${owner}|Self)\\s*::\\s*(?:r#)?${name}(?![${IDENT_CHAR}])`)));
   }
   return re.test(code);
 }
@@ -192,6 +194,3 @@ export function sharedAccessorKeys(files: Iterable<readonly AccessorText[]>): Se
   return keys;
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
