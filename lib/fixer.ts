@@ -5,7 +5,7 @@
  */
 import { SourceFile } from './source';
 import { lintSource, LintOptions, FileLint } from './linter';
-import { Fix, LintMessage, TextEdit } from './types';
+import { Fix, isApplicable, LintMessage, TextEdit } from './types';
 import { unusedImportEdits } from './imports';
 
 export const MAX_PASSES = 10;
@@ -23,9 +23,7 @@ export interface FixOptions extends LintOptions {
   unsafe?: boolean;
 }
 
-export function isApplicable(fix: Fix | undefined, unsafe: boolean): fix is Fix {
-  return !!fix && (fix.applicability === 'safe' || unsafe);
-}
+export { isApplicable };
 
 /**
  * Lints `text`, and fixes it when `fix` is set. `parsed` is the same text
@@ -71,14 +69,14 @@ function applyCheckedFixes(source: SourceFile, messages: LintMessage[]): SourceF
   const chosen = chooseFixes(messages.map((m) => m.fix!));
   if (chosen.length === 0) return null;
   const errorsBefore = source.syntaxErrors().length;
-  const parsed = (text: string) => new SourceFile(source.filePath, source.withBOM(text));
-  const parsesWell = (text: string) => parsed(text).syntaxErrors().length <= errorsBefore;
-  const all = parsed(applyEdits(source.text, chosen.flatMap((f) => f.edits)));
-  if (all.syntaxErrors().length <= errorsBefore) return all;
-  const good = chosen.filter((f) => parsesWell(applyEdits(source.text, f.edits)));
+  const fixed = (fixes: Fix[]) => new SourceFile(source.filePath, source.withBOM(applyEdits(source.text, fixes.flatMap((f) => f.edits))));
+  const parsesWell = (s: SourceFile) => s.syntaxErrors().length <= errorsBefore;
+  const all = fixed(chosen);
+  if (parsesWell(all)) return all;
+  const good = chosen.filter((f) => parsesWell(fixed([f])));
   if (good.length === 0) return null;
-  const some = parsed(applyEdits(source.text, good.flatMap((f) => f.edits)));
-  return some.syntaxErrors().length <= errorsBefore ? some : null;
+  const some = fixed(good);
+  return parsesWell(some) ? some : null;
 }
 
 function span(fix: Fix): [number, number] {

@@ -16,7 +16,7 @@
  * leaks into output. A rewrite that does not parse is dropped.
  */
 import { parse, SyntaxNode, Tree } from './parser';
-import { collectErrors, Range } from './source';
+import { collectErrors, lineIndexOf, lineStarts, Range } from './source';
 import { INTERESTING_WORDS } from './paths';
 
 const CALL_LIKE = new Set([
@@ -220,17 +220,11 @@ function lowerSelect(text: string, args: SyntaxNode, edits: Edit[]): void {
  */
 function reparse(text: string, tree: Tree, edits: Edit[], lowered: string): Tree {
   const copy = parse(text, tree);
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  // Tree-sitter's points: rows counted by `\n` only.
+  const starts = lineStarts(text, false);
   const point = (index: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: index - lineStarts[lo] };
+    const row = lineIndexOf(starts, index);
+    return { row, column: index - starts[row] };
   };
   // Last edit first: each edit's points are then those of the original text before it.
   for (const e of applied(edits).reverse()) {

@@ -82,7 +82,8 @@ export function codeText(text: string): string | null {
     copied = to;
   };
   // The regex engine finds where the next comment or literal may start; the rest is copied as is.
-  const next = new RegExp(NEXT_LITERAL.source, 'g');
+  const next = NEXT_LITERAL;
+  next.lastIndex = 0;
   for (let m = next.exec(text); m; m = next.exec(text)) {
     const i = m.index;
     const token = m[0];
@@ -124,11 +125,7 @@ export function codeText(text: string): string | null {
 }
 
 /** Where a comment, a string, a raw string (not inside a word) or a char literal may start. */
-const NEXT_LITERAL = /\/[/*]|(?<![A-Za-z0-9_\u0080-\uffff])[bc]?r#*"|["']/;
-
-function isIdentChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
-}
+const NEXT_LITERAL = /\/[/*]|(?<![A-Za-z0-9_\u0080-\uffff])[bc]?r#*"|["']/g;
 
 /** The offset after a (nested) block comment starting at `start`, or -1. */
 function blockCommentEnd(text: string, start: number): number {

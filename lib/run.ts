@@ -8,7 +8,8 @@ import * as path from 'path';
 import { ConfigResolver, parseRuleFlags, RuleRegistry } from './config';
 import { discoverFiles, IgnoredFile } from './files';
 import type { ProjectIndex } from './project';
-import type { FileConfig, Fix, LintMessage, LintResult } from './types';
+import { isApplicable } from './types';
+import type { FileConfig, LintMessage, LintResult } from './types';
 import { unifiedDiff } from './diff';
 import type { LintCache, ReadStat } from './cache';
 import { stdinDiscovery } from './stdin';
@@ -200,7 +201,7 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
     for (const f of entries) hashes.set(path.resolve(f.filePath), hashOf(f));
     const fingerprint = cache.fingerprint(cacheModule!.projectFiles(entries.map((f) => f.filePath)), hashes, readCrateFileStat);
     const replayed = cache.replayMessages(entries.map((f, i) => ({ filePath: f.filePath, config: configs[i] })), fingerprint, keyOpts);
-    if (replayed && !(fixing && replayed.some((ms) => ms.some((m) => applicable(m.fix, unsafe))))) {
+    if (replayed && !(fixing && replayed.some((ms) => ms.some((m) => isApplicable(m.fix, unsafe))))) {
       stats.engine = {
         workers: 0, linted: 0, skipped: 0, cached: entries.length, indexedUpFront: 0, indexMs: now() - t, lintMs: 0, parseCpuMs: 0, ruleCpuMs: 0, indexCpuMs: 0,
       };
@@ -361,7 +362,7 @@ export function makeResult(filePath: string, messages: LintMessage[], unsafe: bo
     fixableWarningCount: 0,
   };
   for (const m of messages) {
-    const fixable = applicable(m.fix, unsafe);
+    const fixable = isApplicable(m.fix, unsafe);
     if (m.severity === 2) {
       r.errorCount++;
       if (fixable) r.fixableErrorCount++;
@@ -400,15 +401,6 @@ export function decode(raw: Buffer): string | { problem: string } {
   } catch {
     return { problem: 'File is not valid UTF-8; it was not linted.' };
   }
-}
-
-/**
- * Whether a fix is applied: safe ones always, unsafe ones with
- * `--unsafe-fixes` (as lib/fixer.ts's isApplicable, which a replayed run
- * does not load).
- */
-export function applicable(fix: Fix | undefined, unsafe: boolean): boolean {
-  return !!fix && (fix.applicability === 'safe' || unsafe);
 }
 
 /**

@@ -25,6 +25,37 @@ const BOM = '\uFEFF';
 /** A carriage return that does not start a CRLF: a line break of its own. */
 const LONE_CR = /\r(?!\n)/;
 
+/**
+ * The offset of each line's first character. Lines end at `\n` (CRLF
+ * counts once); with `loneCR`, at a lone `\r` too (as editors count lines;
+ * tree-sitter's rows count `\n` only).
+ */
+export function lineStarts(text: string, loneCR = true): number[] {
+  const starts = [0];
+  if (!loneCR || !LONE_CR.test(text)) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+/** The 0-based line of `offset`, by the starts `lineStarts` gives. */
+export function lineIndexOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export class SourceFile {
   /** The text without its BOM; offsets index into this. */
   readonly text: string;
@@ -71,34 +102,13 @@ export class SourceFile {
   }
 
   private starts(): number[] {
-    if (!this.lineStarts) {
-      const starts = [0];
-      const t = this.text;
-      if (!LONE_CR.test(t)) {
-        // Line feeds only (CRLF counts as one): found natively.
-        for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
-      } else {
-        for (let i = 0; i < t.length; i++) {
-          const c = t.charCodeAt(i);
-          if (c === 10) starts.push(i + 1);
-          else if (c === 13 && t.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-        }
-      }
-      this.lineStarts = starts;
-    }
-    return this.lineStarts;
+    return (this.lineStarts ??= lineStarts(this.text));
   }
 
   positionAt(offset: number): Position {
     const starts = this.starts();
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
+    const line = lineIndexOf(starts, offset);
+    return { line: line + 1, column: offset - starts[line] + 1 };
   }
 
   offsetAt(pos: Position): number {

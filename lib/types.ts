@@ -16,6 +16,11 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/** Whether a fix is applied: safe ones always, unsafe ones with `--unsafe-fixes`. */
+export function isApplicable(fix: Fix | undefined, unsafe: boolean): fix is Fix {
+  return !!fix && (fix.applicability === 'safe' || unsafe);
+}
+
 export interface Settings {
   /** Whether sync code may assume a tokio runtime is running (SPEC §1). */
   ambientRuntime: 'auto' | boolean;

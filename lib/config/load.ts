@@ -82,37 +82,37 @@ export function createExplorer(): PublicExplorerSync {
   };
 }
 
-/**
- * A .toml config file as cosmiconfig's load gives it (errors: the read's, or
- * loadCargoToml's ConfigError); a table with cosmiconfig's `$import` goes
- * through cosmiconfig.
- */
-function loadToml(file: string, explorer: PublicExplorerSync): { config: unknown; filepath: string; isEmpty?: boolean } | null {
-  const content = fs.readFileSync(file, 'utf8');
-  if (content.trim() === '') return { config: undefined, filepath: file, isEmpty: true };
-  const config = loadCargoToml(file, content);
-  if (config === null) return null;
-  if (config && typeof config === 'object' && Object.prototype.hasOwnProperty.call(config, '$import')) return explorer.load(file);
-  return { config, filepath: file };
-}
+/** Tells loadDirect to let cosmiconfig load the file (for its error messages). */
+const FALLBACK = Symbol('cosmiconfig');
 
 /**
- * A .json config file as cosmiconfig's load gives it, without loading
- * cosmiconfig for valid JSON (its JSON loader is JSON.parse); invalid JSON
- * and cosmiconfig's `$import` go through cosmiconfig (its error messages).
+ * A .toml or .json config file as cosmiconfig's load gives it, read here
+ * without loading cosmiconfig (a crate's Cargo.toml without the rustokio
+ * table is met on most runs; cosmiconfig's JSON loader is JSON.parse).
+ * `parse` gives the config, null for none, or FALLBACK (invalid JSON); a
+ * config with cosmiconfig's `$import` goes through cosmiconfig too. Errors:
+ * the read's, or parse's (loadCargoToml's ConfigError).
  */
-function loadJson(file: string, explorer: PublicExplorerSync): { config: unknown; filepath: string; isEmpty?: boolean } | null {
+function loadDirect(
+  file: string,
+  explorer: PublicExplorerSync,
+  parse: (content: string) => unknown,
+): { config: unknown; filepath: string; isEmpty?: boolean } | null {
   const content = fs.readFileSync(file, 'utf8');
   if (content.trim() === '') return { config: undefined, filepath: file, isEmpty: true };
-  let config: unknown;
-  try {
-    config = JSON.parse(content);
-  } catch {
-    return explorer.load(file);
-  }
+  const config = parse(content);
+  if (config === FALLBACK) return explorer.load(file);
   if (config === null) return null;
   if (typeof config === 'object' && Object.prototype.hasOwnProperty.call(config, '$import')) return explorer.load(file);
   return { config, filepath: file };
+}
+
+function parseJson(content: string): unknown {
+  try {
+    return JSON.parse(content);
+  } catch {
+    return FALLBACK;
+  }
 }
 
 const PARSE_KIND: Record<string, string> = {
@@ -127,10 +127,14 @@ const PARSE_KIND: Record<string, string> = {
 export function readConfigFile(explorer: PublicExplorerSync, file: string, rules: RuleRegistry): ConfigData | null {
   let result;
   try {
-    // A .toml file (Cargo.toml) is read here, as cosmiconfig's loader would: a crate's Cargo.toml
-    // without the rustokio table is met on most runs, and cosmiconfig need not be loaded for it.
+    // .toml and .json are read here, as cosmiconfig's loaders would (see loadDirect).
     const ext = path.extname(file);
-    result = ext === '.toml' ? loadToml(file, explorer) : ext === '.json' ? loadJson(file, explorer) : explorer.load(file);
+    result =
+      ext === '.toml'
+        ? loadDirect(file, explorer, (content) => loadCargoToml(file, content))
+        : ext === '.json'
+          ? loadDirect(file, explorer, parseJson)
+          : explorer.load(file);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const err = e as NodeJS.ErrnoException;
