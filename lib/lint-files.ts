@@ -82,7 +82,7 @@ export interface LintFilesStats {
   /** Worker threads started (0: all on the main thread). */
   workers: number;
   /** Files the workers linted (a worker gets work once it is up; a short run may be over before). */
-  workerTasks?: number;
+  workerTasks: number;
   /** Files parsed and linted by the rules / skipped by the prefilter / from the cache. */
   linted: number;
   skipped: number;

@@ -203,7 +203,7 @@ export async function runLint(options: RunOptions = {}): Promise<RunOutcome> {
     const replayed = cache.replayMessages(entries.map((f, i) => ({ filePath: f.filePath, config: configs[i] })), fingerprint, keyOpts);
     if (replayed && !(fixing && replayed.some((ms) => ms.some((m) => isApplicable(m.fix, unsafe))))) {
       stats.engine = {
-        workers: 0, linted: 0, skipped: 0, cached: entries.length, indexedUpFront: 0, indexMs: now() - t, lintMs: 0, parseCpuMs: 0, ruleCpuMs: 0, indexCpuMs: 0,
+        workers: 0, workerTasks: 0, linted: 0, skipped: 0, cached: entries.length, indexedUpFront: 0, indexMs: now() - t, lintMs: 0, parseCpuMs: 0, ruleCpuMs: 0, indexCpuMs: 0,
       };
       stats.indexMs = stats.engine.indexMs;
       entries.forEach((f, i) => {
