@@ -22,7 +22,7 @@ import { contextOf, enclosingFunction, isAsyncOwner } from './context';
 import { modulePathOf } from './modules';
 import { FileSummary, fnKey, summarize, TOKIO_MAIN } from './index/summary';
 import { CallGraph, qualify, TRAIT_METHODS } from './index/graph';
-import { crateFiles, crateOf } from './index/crates';
+import { crateFiles, crateOf, targetOf } from './index/crates';
 import type { RuntimeAccessor } from './runtimes';
 import { AccessorText, accessorTexts, namesAccessor, sharedAccessorKeys } from './index/shared-text';
 import { codeText } from './prefilter';
@@ -83,8 +83,18 @@ export interface Reachability {
   chain: string;
 }
 
-interface Entry {
+/** A fn whose callers the index looks for: by name, in the files whose crate sees `crateId`. */
+interface Callee {
+  name: string;
   crateId: string;
+  method: boolean;
+}
+
+interface Entry {
+  /** The crate (compilation target) of the file: lib/index/crates.ts targetOf. */
+  crateId: string;
+  /** For a target of its own: its dir's shared modules' crate id. */
+  shared: string | null;
   summary: FileSummary;
 }
 
@@ -92,6 +102,7 @@ interface Entry {
 interface Pending {
   filePath: string;
   crateId: string;
+  shared: string | null;
   /** Undefined until read; null when unreadable (never indexed). */
   text?: string | null;
 }
@@ -108,6 +119,10 @@ export interface SummaryStore {
 export class ProjectIndex {
   private readonly files = new Map<string, Entry>();
   private readonly crateNames = new Map<string, string>();
+  /** The crate ids that are no package's library (targets, and their dirs' shared modules). */
+  private readonly nonLibrary = new Set<string>();
+  /** A target's crate id → its dir's shared modules' crate id. */
+  private readonly sharedOf = new Map<string, string>();
   private graphCache: CallGraph | null = null;
   /** runtimeAccessors() per crate, valid while graphCache is. */
   private readonly accessorCache = new Map<string, Map<string, RuntimeAccessor>>();
@@ -229,11 +244,29 @@ export class ProjectIndex {
     return out;
   }
 
+  /** The crate of a file, its package's name noted. */
+  private crateFor(abs: string): { crateId: string; shared: string | null } {
+    const crate = crateOf(abs);
+    if (!crate) return { crateId: '', shared: null };
+    this.crateNames.set(crate.name, crate.root);
+    const target = targetOf(abs)!;
+    if (!target.library) this.nonLibrary.add(target.id);
+    if (target.shared) this.sharedOf.set(target.id, target.shared);
+    return { crateId: target.id, shared: target.shared };
+  }
+
+  /**
+   * Whether code of crate `from` may name items of crate `to`: any crate a
+   * package's library, a target only itself, a dir's shared modules the
+   * targets beside them.
+   */
+  private sees(from: string, to: string): boolean {
+    return from === to || !this.nonLibrary.has(to) || this.sharedOf.get(from) === to;
+  }
+
   private putSummary(filePath: string, summary: FileSummary): void {
     const abs = path.resolve(filePath);
-    const crate = crateOf(abs);
-    if (crate) this.crateNames.set(crate.name, crate.root);
-    const entry = { crateId: crate ? crate.root : '', summary };
+    const entry = { ...this.crateFor(abs), summary };
     this.pending.delete(abs);
     let rank = this.ranks.get(abs);
     if (rank === undefined) this.ranks.set(abs, (rank = this.nextRank++));
@@ -344,10 +377,8 @@ export class ProjectIndex {
     for (const f of files) {
       const abs = path.resolve(f.filePath);
       if (this.files.has(abs) || this.pending.has(abs)) continue;
-      const crate = crateOf(abs);
-      if (crate) this.crateNames.set(crate.name, crate.root);
       this.ranks.set(abs, this.nextRank++);
-      this.pending.set(abs, { filePath: abs, crateId: crate ? crate.root : '', text: f.text });
+      this.pending.set(abs, { filePath: abs, ...this.crateFor(abs), text: f.text });
       if (typeof f.text === 'string') this.texts.set(abs, f.text);
     }
     this.accessorFileList = null;
@@ -587,24 +618,33 @@ export class ProjectIndex {
   }
 
   /**
-   * `followNames` for the callers of fns: files that can hold no call
-   * resolving to them are passed by. `methods`: the names some of those fns
-   * are methods by (method calls may reach those).
+   * `followNames` for the callers of fns (by name, the crate that defines
+   * each, and whether it is a method: method calls may reach those): files
+   * that can hold no call resolving to them are passed by, among them the
+   * files of crates that cannot name them.
    */
-  private followCallNames(names: Iterable<string>, methods: ReadonlySet<string>): void {
+  private followCallNames(callees: readonly Callee[]): void {
     if (this.pending.size === 0) return;
-    const open = (n: string) => !this.followedNames.has(n) && !this.followedCallNames.has(`${methods.has(n) ? 'm' : 'f'}|${n}`);
-    let frontier = [...new Set(names)].filter(open);
+    const key = (c: Callee) => `${c.method ? 'm' : 'f'}|${c.crateId}|${c.name}`;
+    const open = (c: Callee) => !this.followedNames.has(c.name) && !this.followedCallNames.has(key(c));
+    let frontier = [...new Map(callees.map((c) => [key(c), c])).values()].filter(open);
     while (frontier.length) {
-      for (const n of frontier) this.followedCallNames.add(`${methods.has(n) ? 'm' : 'f'}|${n}`);
-      const hits = this.pendingNaming(frontier).filter((p) => frontier.some((n) => this.mayCall(p.filePath, n, methods.has(n))));
+      for (const c of frontier) this.followedCallNames.add(key(c));
+      const hits = this.pendingNaming(frontier.map((c) => c.name)).filter((p) =>
+        frontier.some((c) => this.sees(p.crateId, c.crateId) && this.mayCall(p.filePath, c.name, c.method)),
+      );
       this.summarizePending(hits);
-      const wanted = new Set(frontier);
-      const next = new Set<string>();
-      for (const { summary } of this.files.values()) {
-        for (const [from, to] of summary.aliases) if (wanted.has(lastSegment(to))) next.add(lastSegment(from));
+      // `pub use a::f as g` makes `g` a name of the same fn, for those who see the re-exporting crate.
+      const wanted = new Set(frontier.map((c) => c.name));
+      const next = new Map<string, Callee>();
+      for (const { crateId, summary } of this.files.values()) {
+        for (const [from, to] of summary.aliases) {
+          if (!wanted.has(lastSegment(to))) continue;
+          const c = { name: lastSegment(from), crateId, method: false };
+          next.set(key(c), c);
+        }
       }
-      frontier = [...next].filter(open);
+      frontier = [...next.values()].filter(open);
     }
   }
 
@@ -613,15 +653,17 @@ export class ProjectIndex {
    * name is written once in the code of `definedIn` (its definition) and
    * nowhere in any other file (a summarised file whose text the index does
    * not keep counts when a call of its summary ends in the name). Then there
-   * is nothing to parse to find its callers (a `#[test]` fn, say).
+   * is nothing to parse to find its callers (a `#[test]` fn, say). Files of
+   * crates that cannot name the fn's (other test targets) are not read.
    */
   private uncalled(name: string, definedIn: string): boolean {
     const own = this.codeOf(definedIn);
     if (own === null) return false;
     let count = 0;
     for (const _ of own.matchAll(wordRegex(name, 'g'))) if (++count > 1) return false;
+    const crate = this.crateIdOf(definedIn) ?? '';
     for (const abs of this.ranks.keys()) {
-      if (abs === definedIn) continue;
+      if (abs === definedIn || !this.sees(this.crateIdOf(abs) ?? '', crate)) continue;
       const p = this.pending.get(abs);
       const text = p ? this.textOf(p) : this.texts.get(abs);
       if (text === null) continue;
@@ -651,20 +693,16 @@ export class ProjectIndex {
     // The fn's own file (its callers in it call it by bare name or through self).
     const own = this.pending.get(definedIn);
     if (own) this.summarizePending([own]);
-    const isMethod = (q: string) => {
-      const bar = q.indexOf('|');
-      const entry = this.files.get(definedIn);
-      return !!entry?.summary.fns.find((f) => f.key === q.slice(bar + 1))?.method;
-    };
-    this.followCallNames([name], new Set(isMethod(key) ? [name] : []));
+    const entry = this.files.get(definedIn);
+    const method = !!entry?.summary.fns.find((f) => f.key === key.slice(key.indexOf('|') + 1))?.method;
+    this.followCallNames([{ name, crateId: this.crateIdOf(definedIn) ?? '', method }]);
     let frontier = [key];
     while (frontier.length) {
       for (const k of frontier) this.followedKeys.add(k);
       const wanted = new Set(frontier);
       const graph = this.graph;
       const callers: string[] = [];
-      const names: string[] = [];
-      const methods = new Set<string>();
+      const callees: Callee[] = [];
       for (const { crateId, summary } of this.files.values()) {
         for (const fn of summary.fns) {
           if (fn.async) continue;
@@ -672,12 +710,11 @@ export class ProjectIndex {
           if (this.followedKeys.has(q) || callers.includes(q)) continue;
           if (fn.calls.some((c) => !c.async && graph.targets(crateId, c).some((t) => wanted.has(t)))) {
             callers.push(q);
-            names.push(fn.name);
-            if (fn.method) methods.add(fn.name);
+            callees.push({ name: fn.name, crateId, method: !!fn.method });
           }
         }
       }
-      this.followCallNames(names, methods);
+      this.followCallNames(callees);
       frontier = callers;
     }
   }
@@ -758,6 +795,11 @@ export class ProjectIndex {
     if (this.pending.size === 0) return;
     this.accessorFileList ??= this.pendingMatching(ACCESSOR_WORDS);
     let chosen = this.accessorFileList.filter((p) => this.pending.has(p));
+    if (forFile !== undefined) {
+      // Accessors of crates the file's cannot name (other test targets) are not its.
+      const from = this.crateIdOf(forFile) ?? '';
+      chosen = chosen.filter((p) => this.sees(from, this.pending.get(p)!.crateId));
+    }
     const known = forFile !== undefined && this.codeOf(forFile) !== null;
     const aliases = this.aliasClosure();
     // With `only`: the accessors named so (as defined, or through `use … as`), no others.
@@ -858,13 +900,18 @@ export class ProjectIndex {
       for (const a of e.summary.runtimeAccessors ?? []) byQualified.set(qualify(e.crateId, a.path), a);
     }
     if (byQualified.size === 0) return out;
+    const shared = this.sharedOf.get(crateId);
+    const fromShared: [string, RuntimeAccessor][] = [];
     for (const [q, a] of byQualified) {
       const [id, p] = [q.slice(0, q.indexOf('|')), q.slice(q.indexOf('|') + 1)];
       if (id === crateId) out.set(p, a);
+      else if (id === shared) fromShared.push([p, a]);
       else {
         for (const [name, other] of this.crateNames) if (other === id) out.set(`${name}${p.slice('crate'.length)}`, a);
       }
     }
+    // A target's `crate::…` paths name its dir's shared modules where the target defines nothing.
+    for (const [p, a] of fromShared) if (!out.has(p)) out.set(p, a);
     // Re-exports within the file's crate.
     for (const e of this.files.values()) {
       if (e.crateId !== crateId) continue;
@@ -893,10 +940,7 @@ export class ProjectIndex {
       const paths = [...e.summary.staticRefs ?? []];
       for (const fn of e.summary.fns) for (const c of fn.calls) if (c.path) paths.push(c.path);
       for (const c of e.summary.looseCalls) if (c.path) paths.push(c.path);
-      for (const p of paths) {
-        const q = this.graph.qualifyPath(e.crateId, p);
-        if (q && this.graph.resolveAlias(q) === target) count++;
-      }
+      for (const p of paths) if (this.graph.qualifyPaths(e.crateId, p).some((q) => this.graph.resolveAlias(q) === target)) count++;
     }
     return count;
   }

@@ -6,6 +6,7 @@
  * re-exports, method resolution, name clashes and caller-chain order.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ProjectIndex } from '../lib/project';
 import { lintAndFix } from '../lib/fixer';
@@ -267,5 +268,80 @@ describe('demand-driven index = full index on generated projects', () => {
     // The generator does build projects where reachability and shared runtimes matter.
     expect(reached).toBeGreaterThan(50);
     expect(shared).toBeGreaterThan(50);
+  });
+});
+
+/**
+ * A package on disk whose targets call each other every way Cargo allows:
+ * test targets (`tests/x.rs`, `tests/suite/main.rs` with a module of its
+ * own) with fns of the same names, the modules they share by `mod common;`,
+ * an example and a bin, all calling the library by the package's name.
+ */
+function randomPackage(seed: number, root: string): Files {
+  const r = prng(seed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const names = ['setup', 'load', 'run', 'check'];
+  const blocking = () => (r() < 0.4 ? [pick(['    std::thread::sleep(d);', '    futures::executor::block_on(async {});'])] : []);
+  const files: Files = [];
+  const add = (rel: string, text: string) => files.push({ filePath: path.join(root, rel), text });
+  // What a target's code may call: its own fns, its modules', the shared modules', the library's.
+  const fnsOf = (prefix: string, own: string[], extra: string[]) => {
+    const out: string[] = [];
+    for (const name of own) {
+      const isAsync = r() < 0.3;
+      const lines = [...blocking()];
+      for (let i = 0; i < 1 + Math.floor(r() * 3); i++) {
+        const call = pick([...own.filter((n) => n !== name).map((n) => `${n}()`), ...extra]);
+        if (call) lines.push(r() < 0.15 ? `    let _f = async { ${call}; };` : `    ${call};`);
+      }
+      out.push(`${prefix}${isAsync ? 'async ' : ''}fn ${name}() {\n${lines.join('\n')}\n}`);
+    }
+    return out;
+  };
+  const lib = ['pkg_t::a::load()', 'pkg_t::a::step()', 'pkg_t::serve()'];
+  add('Cargo.toml', '[package]\nname = "pkg-t"\nversion = "0.1.0"\n');
+  add('src/lib.rs', `pub mod a;\npub use a::load as serve;\n`);
+  add('src/a.rs', fnsOf('pub ', ['load', 'step'], ['crate::a::load()', 'self::step()']).join('\n\n') + '\n');
+  const common = pick([['settle', 'load'], ['settle'], ['load', 'run']]);
+  add('tests/common/mod.rs', fnsOf('pub ', common, lib).join('\n\n') + '\nstruct Db;\nimpl Db {\n    pub fn query(&self) {\n' + blocking().join('\n') + '\n    }\n}\n');
+  const commonCalls = [...common.map((n) => `common::${n}()`), ...common.map((n) => `crate::common::${n}()`), 'x.query()'];
+  for (let t = 0; t < 2 + Math.floor(r() * 3); t++) {
+    const withCommon = r() < 0.7;
+    const own = names.filter(() => r() < 0.6);
+    const body = fnsOf(r() < 0.5 ? '#[tokio::test]\n' : '', own, [...lib, ...(withCommon ? commonCalls : []), 'x.query()']);
+    add(`tests/t${t}.rs`, `${withCommon ? 'mod common;\n' : ''}${body.join('\n\n')}\n`);
+  }
+  add('tests/suite/main.rs', `mod parts;\n${fnsOf('', ['setup', 'run'], ['parts::prep()', 'crate::parts::prep()', ...lib]).join('\n\n')}\n`);
+  add('tests/suite/parts.rs', fnsOf('pub ', ['prep', 'load'], lib).join('\n\n') + '\n');
+  add('examples/ex.rs', fnsOf('', ['main', 'setup', 'load'], lib).join('\n\n') + '\n');
+  add('src/bin/tool.rs', fnsOf('', ['main', 'setup', 'run'], lib).join('\n\n') + '\n');
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(f.filePath), { recursive: true });
+    fs.writeFileSync(f.filePath, f.text);
+  }
+  return files.filter((f) => f.filePath.endsWith('.rs'));
+}
+
+describe('demand-driven index = full index on packages with test, example and bin targets', () => {
+  it('80 packages: every file of each, and each file alone', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'rustokio-targets-'));
+    let reachedInTests = 0;
+    try {
+      for (let seed = 1; seed <= 80; seed++) {
+        const files = randomPackage(seed, path.join(base, `p${seed}`));
+        const r = both(files, files, false);
+        expect({ seed, out: r.lazy }).toEqual({ seed, out: r.full });
+        // One file at a time, each with an index of its own that has seen no other question.
+        const alone = files.map((f) => outcome(onDemand(files), f, false));
+        expect({ seed, out: alone }).toEqual({ seed, out: r.full });
+        files.forEach((f, i) => {
+          if (f.filePath.includes(`${path.sep}tests${path.sep}`)) reachedInTests += r.full[i].messages.filter((m) => m.includes('which async code calls')).length;
+        });
+      }
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+    // The generator does reach blocking calls in test targets and their shared modules.
+    expect(reachedInTests).toBeGreaterThan(20);
   });
 });

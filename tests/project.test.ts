@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ProjectIndex } from '../lib/project';
 import { lintAndFix } from '../lib/fixer';
-import { crateFiles, crateOf, packageName } from '../lib/index/crates';
+import { crateFiles, crateOf, packageName, targetOf } from '../lib/index/crates';
+import { modulePathOf } from '../lib/modules';
 import { recommendedConfig } from './helpers';
 import { checkCrate, copyCrate } from './crate-oracle';
 import { fixAcrossFiles } from '../lib/fix-rounds';
@@ -43,6 +44,48 @@ describe('crate discovery', () => {
       'config.rs',
       'main.rs',
       'server.rs',
+    ]);
+  });
+});
+
+describe('compilation targets (Cargo\'s layout)', () => {
+  const root = path.join(crates, 'test-targets');
+  const at = (rel: string) => path.join(root, ...rel.split('/'));
+
+  it('gives each test target, example and bin a crate of its own, and their dirs\' shared modules one', () => {
+    const target = (rel: string) => {
+      const t = targetOf(at(rel))!;
+      return { id: path.relative(root, t.id), shared: t.shared && path.relative(root, t.shared), library: t.library, module: t.modulePath };
+    };
+    expect(target('src/lib.rs')).toEqual({ id: '', shared: null, library: true, module: 'crate' });
+    expect(target('tests/api.rs')).toEqual({ id: 'tests/api.rs', shared: 'tests', library: false, module: 'crate' });
+    expect(target('tests/cli.rs')).toEqual({ id: 'tests/cli.rs', shared: 'tests', library: false, module: 'crate' });
+    expect(target('tests/common/mod.rs')).toEqual({ id: 'tests', shared: null, library: false, module: 'crate::common' });
+    expect(target('tests/suite/main.rs')).toEqual({ id: 'tests/suite', shared: 'tests', library: false, module: 'crate' });
+    expect(target('tests/suite/parts.rs')).toEqual({ id: 'tests/suite', shared: 'tests', library: false, module: 'crate::parts' });
+    expect(target('examples/tool.rs')).toEqual({ id: 'examples/tool.rs', shared: 'examples', library: false, module: 'crate' });
+    expect(targetOf('/nowhere/src/a.rs')).toBeNull();
+  });
+
+  it('module paths come from the target, also where a directory above the package is called src', () => {
+    expect(modulePathOf(at('tests/suite/parts.rs'))).toBe('crate::parts');
+    expect(modulePathOf(at('tests/common/mod.rs'))).toBe('crate::common');
+    // Without a package on disk: from the path alone.
+    expect(modulePathOf('/p/src/a/b.rs')).toBe('crate::a::b');
+    expect(modulePathOf('/p/src/bin/x.rs')).toBe('crate');
+    expect(modulePathOf('/p/tests/x.rs')).toBe('crate');
+  });
+
+  it('keeps same-named fns of two test targets and an example apart, and follows calls and accessors into shared and own modules', () => {
+    const files = crateFiles(crateOf(at('Cargo.toml'))!);
+    const project = ProjectIndex.fromFiles(files, read);
+    const found = files.flatMap((f) => messagesOf(project, f).map((m) => `${path.relative(root, f)}:${m.split(', which async code calls')[0]}`));
+    expect(found).toEqual([
+      'tests/api.rs:5:5 no-block-on `futures::executor::block_on` in `setup`',
+      // `common::rt()` is the accessor of tests/common/mod.rs: a runtime.
+      'tests/api.rs:13:13 no-block-on `Runtime::block_on` blocks this runtime worker until the future completes (tokio panics, other executors deadlock); `.await` the future instead.',
+      'tests/common/mod.rs:8:5 no-thread-sleep Blocking `std::thread::sleep` in `settle`',
+      'tests/suite/parts.rs:5:5 no-thread-sleep Blocking `std::thread::sleep` in `prepare`',
     ]);
   });
 });

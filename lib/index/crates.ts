@@ -1,6 +1,9 @@
 /**
  * Crates on disk: the nearest `Cargo.toml` with a `[package]` of a file, the
- * crate's name as Rust code spells it, and every `.rs` file of the crate.
+ * crate's name as Rust code spells it, every `.rs` file of the package, and
+ * the compilation target a file belongs to (Cargo's layout: the library
+ * under `src/`, and each of `tests/x.rs`, `tests/x/main.rs`, the same under
+ * `benches/`, `examples/` and `src/bin/`, a crate of its own).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -33,6 +36,64 @@ function crateOfDir(dir: string): CrateInfo | null {
   }
   byDir.set(dir, found);
   return found;
+}
+
+/** Where Cargo finds targets besides the library: each `x.rs` or `x/main.rs` there roots a crate of its own. */
+const TARGET_DIRS: readonly (readonly string[])[] = [['tests'], ['benches'], ['examples'], ['src', 'bin']];
+
+export interface Target {
+  /**
+   * The crate the file is compiled in, as an id: the package root for the
+   * library (src/main.rs and files outside the target dirs count as it
+   * too), `<dir>/x.rs` or `<dir>/x` for a target, `<dir>` for the files of
+   * a target dir that are no target's own (modules targets share by `mod`).
+   */
+  id: string;
+  /** For a target: the id of its dir's shared modules (what `crate::common::…` may name). */
+  shared: string | null;
+  /** Whether `id` is a package's library (every crate of the workspace may call it). */
+  library: boolean;
+  /** The file's module path in that crate (`crate`, `crate::runtime`, `crate::common`). */
+  modulePath: string;
+}
+
+/** The target a file of a package is compiled in; null when no Cargo.toml with a package is above it. */
+export function targetOf(filePath: string): Target | null {
+  const abs = path.resolve(filePath);
+  const crate = crateOf(abs);
+  if (!crate) return null;
+  const rel = path.relative(crate.root, abs).split(path.sep);
+  for (const dir of TARGET_DIRS) {
+    if (rel.length <= dir.length || !dir.every((d, i) => rel[i] === d)) continue;
+    const base = path.join(crate.root, ...dir);
+    const sub = rel.slice(dir.length);
+    if (sub.length === 1) return { id: path.join(base, sub[0]), shared: base, library: false, modulePath: 'crate' };
+    if (hasMain(path.join(base, sub[0]))) {
+      return { id: path.join(base, sub[0]), shared: base, library: false, modulePath: moduleOfRel(sub.slice(1)) };
+    }
+    return { id: base, shared: null, library: false, modulePath: moduleOfRel(sub) };
+  }
+  return { id: crate.root, shared: null, library: true, modulePath: rel[0] === 'src' ? moduleOfRel(rel.slice(1)) : 'crate' };
+}
+
+/**
+ * The module path of a file from its path below a crate root's directory:
+ * `lib.rs`/`main.rs` are `crate`, `a/mod.rs` is `crate::a`, `a/b.rs` is `crate::a::b`.
+ */
+export function moduleOfRel(rel: readonly string[]): string {
+  if (rel.length === 0) return 'crate';
+  const segs = rel.slice(0, -1);
+  const stem = path.basename(rel[rel.length - 1], '.rs');
+  if (stem !== 'mod' && !(segs.length === 0 && (stem === 'lib' || stem === 'main'))) segs.push(stem);
+  return ['crate', ...segs].join('::');
+}
+
+const mainIn = new Map<string, boolean>();
+
+function hasMain(dir: string): boolean {
+  let known = mainIn.get(dir);
+  if (known === undefined) mainIn.set(dir, (known = isFile(path.join(dir, 'main.rs'))));
+  return known;
 }
 
 function readSmall(file: string): string | null {

@@ -9,6 +9,12 @@ import { CallRef, FileSummary, FnFacts } from './summary';
 export interface GraphFile {
   /** Which crate's `crate::` the file's paths mean ('' when unknown). */
   crateId: string;
+  /**
+   * For a target of its own (`tests/x.rs`): the crate id of its dir's
+   * shared modules (`tests/common/mod.rs`), where `crate::…` paths the
+   * target does not define land (lib/index/crates.ts targetOf).
+   */
+  shared?: string | null;
   summary: FileSummary;
 }
 
@@ -37,10 +43,12 @@ export class CallGraph {
   private readonly methods = new Map<string, string[]>();
   private readonly aliases = new Map<string, string>();
   private readonly reached = new Map<string, Reached>();
+  private readonly sharedOf = new Map<string, string>();
 
   /** @param crates workspace crate names (as paths spell them) to crate ids. */
   constructor(files: GraphFile[], private readonly crates: ReadonlyMap<string, string>) {
-    for (const { crateId, summary } of files) {
+    for (const { crateId, shared, summary } of files) {
+      if (shared) this.sharedOf.set(crateId, shared);
       for (const fn of summary.fns) {
         const q = qualify(crateId, fn.key);
         this.fns.set(q, fn);
@@ -85,26 +93,27 @@ export class CallGraph {
   targets(crateId: string, call: CallRef): string[] {
     if (call.path && call.method) {
       // `self.m()`: the impl's own method when it has one, else by name.
-      const own = this.qualifyPath(crateId, call.path);
-      if (own && this.fns.has(own)) return [own];
+      for (const own of this.qualifyPaths(crateId, call.path)) if (this.fns.has(own)) return [own];
     }
     if (call.method) {
       // By name, when the name is the crate's own: one method of that name,
       // not a name that std and async traits use too, and not awaited (an
       // awaited call is an async method, never a sync fn).
       if (call.awaited || TRAIT_METHODS.has(call.method)) return [];
-      const cands = this.methods.get(`${crateId}|${call.method}`) ?? [];
+      const shared = this.sharedOf.get(crateId);
+      const cands = [...(this.methods.get(`${crateId}|${call.method}`) ?? []), ...(shared ? this.methods.get(`${shared}|${call.method}`) ?? [] : [])];
       return cands.length === 1 ? cands : [];
     }
-    const q = call.path ? this.qualifyPath(crateId, call.path) : null;
-    if (!q) return [];
-    let cur = q;
-    for (let hop = 0; hop < MAX_ALIAS_HOPS && !this.fns.has(cur); hop++) {
-      const next = this.aliases.get(cur);
-      if (!next) break;
-      cur = next;
+    for (const q of call.path ? this.qualifyPaths(crateId, call.path) : []) {
+      let cur = q;
+      for (let hop = 0; hop < MAX_ALIAS_HOPS && !this.fns.has(cur); hop++) {
+        const next = this.aliases.get(cur);
+        if (!next) break;
+        cur = next;
+      }
+      if (this.fns.has(cur)) return [cur];
     }
-    return this.fns.has(cur) ? [cur] : [];
+    return [];
   }
 
   /** Follows re-exports (`pub use`) from a qualified path to what it names. */
@@ -116,6 +125,17 @@ export class CallGraph {
       cur = next;
     }
     return cur;
+  }
+
+  /**
+   * What a path may name from a crate, qualified: `qualifyPath`, and for a
+   * target, a `crate::…` path in its dir's shared modules after its own.
+   */
+  qualifyPaths(crateId: string, path: string): string[] {
+    const q = this.qualifyPath(crateId, path);
+    if (!q) return [];
+    const shared = path.startsWith('crate::') ? this.sharedOf.get(crateId) : undefined;
+    return shared ? [q, qualify(shared, path)] : [q];
   }
 
   /** `crate::…` in a crate, or `other_crate::…` of a workspace crate. */
