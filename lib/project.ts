@@ -141,6 +141,8 @@ export class ProjectIndex {
   private readonly followedReexports = new Set<string>();
   private readonly followedRefs = new Set<string>();
   private readonly followedCallNames = new Set<string>();
+  /** `crate|name` of the methods whose name another method of their crate has (methodNameClashes). */
+  private readonly clashingMethods = new Set<string>();
   /** Texts of the files registered on demand (kept once summarised, for checks by name). */
   private readonly texts = new Map<string, string>();
   private readonly derived = new Map<
@@ -290,6 +292,7 @@ export class ProjectIndex {
     this.followedReexports.clear();
     this.followedRefs.clear();
     this.followedCallNames.clear();
+    this.clashingMethods.clear();
     this.tokioMainCache = null;
   }
 
@@ -546,12 +549,18 @@ export class ProjectIndex {
     }
   }
 
-  /** Pending files whose code (comments and strings aside) holds one of these words, in registration order. */
-  private pendingNaming(names: Iterable<string>): Pending[] {
+  /**
+   * Pending files whose code (comments and strings aside) holds one of these
+   * words, in registration order; with `seeing`, only files of crates that
+   * see one of those crates.
+   */
+  private pendingNaming(names: Iterable<string>, seeing?: ReadonlySet<string>): Pending[] {
     if (this.pending.size === 0) return [];
     const wanted = [...names];
+    const crates = seeing && ![...seeing].some((c) => !this.nonLibrary.has(c)) ? [...seeing] : null;
     const out: Pending[] = [];
     for (const p of this.pending.values()) {
+      if (crates && !crates.some((c) => this.sees(p.crateId, c))) continue;
       const text = this.textOf(p);
       // A substring search first (fast), then a whole-word check on the code of the files it finds.
       if (text === null || !wanted.some((n) => text.includes(n))) continue;
@@ -630,8 +639,13 @@ export class ProjectIndex {
     let frontier = [...new Map(callees.map((c) => [key(c), c])).values()].filter(open);
     while (frontier.length) {
       for (const c of frontier) this.followedCallNames.add(key(c));
-      const hits = this.pendingNaming(frontier.map((c) => c.name)).filter((p) =>
-        frontier.some((c) => this.sees(p.crateId, c.crateId) && this.mayCall(p.filePath, c.name, c.method)),
+      // A method whose name the crate gives another method too is reached by paths only.
+      const byName = frontier.map((c) => c.method && !this.methodNameClashes(c.name, c.crateId));
+      const hits = this.pendingNaming(
+        frontier.map((c) => c.name),
+        new Set(frontier.map((c) => c.crateId)),
+      ).filter((p) =>
+        frontier.some((c, i) => this.sees(p.crateId, c.crateId) && this.mayCall(p.filePath, c.name, byName[i])),
       );
       this.summarizePending(hits);
       // `pub use a::f as g` makes `g` a name of the same fn, for those who see the re-exporting crate.
@@ -646,6 +660,39 @@ export class ProjectIndex {
       }
       frontier = [...next.values()].filter(open);
     }
+  }
+
+  /**
+   * Whether crate `crateId` has two methods or more named `name`: then the
+   * graph resolves no method call to them by name (it takes the one method
+   * of a name of the caller's crate, or of the shared modules beside a
+   * target: sets that hold all of these). The crate's files that define a fn
+   * of that name are summarised to count them.
+   */
+  private methodNameClashes(name: string, crateId: string): boolean {
+    const k = `${crateId}|${name}`;
+    if (this.clashingMethods.has(k)) return true;
+    if (name.startsWith('r#')) return false;
+    let count = 0;
+    const counts = (summary: FileSummary) => {
+      for (const f of summary.fns) if (f.method && f.name === name) count++;
+      return count > 1;
+    };
+    let clash = false;
+    for (const e of this.files.values()) if (e.crateId === crateId && counts(e.summary)) (clash = true);
+    // Then the definers not summarised yet, one by one until two are found.
+    const defines = new RegExp(`\\bfn\\s+(?:r#)?${escapeRegExp(name)}(?![${IDENT_CHAR}])`);
+    for (const p of clash ? [] : [...this.pending.values()]) {
+      if (p.crateId !== crateId) continue;
+      const text = this.textOf(p);
+      if (text === null || !text.includes(name) || !defines.test(this.codeOf(p.filePath) ?? text)) continue;
+      this.summarizePending([p]);
+      const summary = this.files.get(p.filePath)?.summary;
+      if (summary && counts(summary)) clash = true;
+      if (clash) break;
+    }
+    if (clash) this.clashingMethods.add(k);
+    return clash;
   }
 
   /**
