@@ -4,7 +4,7 @@
  * block-scoped), `crate::`/`self::`/`super::`, and shadowing by local items
  * and bindings. Rules compare canonical paths, never raw text.
  */
-import { query, SyntaxNode, Tree } from './parser';
+import { SyntaxNode, Tree } from './parser';
 import { KNOWN_PATHS } from './paths';
 import { aliasNames } from './calls';
 
@@ -27,16 +27,26 @@ const ITEM_TYPES = new Set([
 
 /** The last segments of the paths the rules know (what a glob import can bind). */
 const KNOWN_LAST = new Set([...KNOWN_PATHS].map((p) => p.slice(p.lastIndexOf(':') + 1)));
-/** Nodes whose text (or the field named) holds every name a binding of the file can introduce. */
-const BINDING_SITES: [string, string | null][] = [
-  ['let_declaration', 'pattern'], ['for_expression', 'pattern'], ['match_arm', 'pattern'], ['let_condition', 'pattern'],
-  ['parameters', null], ['closure_parameters', null], ['use_declaration', null], ['extern_crate_declaration', null],
-  ...[...ITEM_TYPES].map((t): [string, string] => [t, 'name']),
-];
-const WORDS = /(?:r#)?[A-Za-z0-9_\u00a1-\uffff]+/g;
-const BINDING_QUERY = BINDING_SITES.map(([type, field]) =>
-  field ? `(${type} ${field}: (_) @site)` : `(${type}) @${type === 'use_declaration' ? 'use' : 'site'}`,
-).join('\n');
+/**
+ * Nodes whose text holds every name a binding of the file can introduce:
+ * the whole node, or the child in a field of it.
+ */
+const WHOLE_SITES = new Set(['parameters', 'closure_parameters', 'use_declaration', 'extern_crate_declaration']);
+const PATTERN_SITES = new Set(['let_declaration', 'for_expression', 'match_arm', 'let_condition']);
+/** The `use` keywords of a text (comments and strings too: each is checked for a node). */
+const USE_WORD = /(?<![A-Za-z0-9_\u00a1-\uffff])use(?![A-Za-z0-9_\u00a1-\uffff])/g;
+
+/** Whole-word occurrences of a name, `r#name` included (by name). */
+const WORD_RES = new Map<string, RegExp>();
+
+function wordRegex(name: string): RegExp {
+  let re = WORD_RES.get(name);
+  if (!re) {
+    re = new RegExp(`(?<![A-Za-z0-9_#\\u00a1-\\uffff])(?:r#)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'g');
+    WORD_RES.set(name, re);
+  }
+  return re;
+}
 
 function unraw(name: string): string {
   return name.startsWith('r#') ? name.slice(2) : name;
@@ -47,7 +57,7 @@ export class Resolver {
   /** resolve() results by node id, for the tree they were computed on. */
   private resolved = new Map<number, string | null>();
   private resolvedTree: Tree | null = null;
-  private bindings: { tree: Tree; words: Set<string>; globs: boolean } | null = null;
+  private bindings: { tree: Tree; text: string; bound: Map<string, boolean>; globs?: boolean } | null = null;
   /** Per node id of the current tree: its parent, and what it binds for the code inside it. */
   private parents = new Map<number, SyntaxNode | null>();
   private scopeBindings = new Map<number, ScopeBindings | null>();
@@ -81,20 +91,56 @@ export class Resolver {
   private mayBeBound(name: string, at: SyntaxNode): boolean {
     const tree = at.tree;
     if (this.bindings?.tree !== tree) {
-      const words = new Set<string>();
-      let globs = false;
-      // One query pass: each site, or the field of it that binds (no walk, no field lookups in JS).
-      for (const { name: kind, node: site } of query(BINDING_QUERY).captures(tree.rootNode)) {
-        const text = site.text;
-        if (kind === 'use' && text.includes('*')) globs = true;
-        for (const w of text.match(WORDS) ?? []) {
-          words.add(w);
-          if (w.startsWith('r#')) words.add(w.slice(2));
+      const text = tree.rootNode.text;
+      this.bindings = { tree, text, bound: new Map() };
+    }
+    const b = this.bindings;
+    if (KNOWN_LAST.has(name) && (b.globs ??= this.hasGlobUse(tree, b.text))) return true;
+    let bound = b.bound.get(name);
+    if (bound === undefined) {
+      // Each place the name is written, until one sits in a binding site (most names are bound by a
+      // `use` near the top): no pass over every binding of the file.
+      bound = false;
+      const root = tree.rootNode;
+      for (const m of b.text.matchAll(wordRegex(unraw(name)))) {
+        const start = m.index! + (m[0].startsWith('r#') ? 2 : 0);
+        if (name.startsWith('r#') && !m[0].startsWith('r#')) continue;
+        if (this.inBindingSite(root.descendantForIndex(start, start + unraw(name).length))) {
+          bound = true;
+          break;
         }
       }
-      this.bindings = { tree, words, globs };
+      b.bound.set(name, bound);
     }
-    return this.bindings.words.has(name) || (this.bindings.globs && KNOWN_LAST.has(name));
+    return bound;
+  }
+
+  /** Whether some `use` declaration of the tree imports a glob. */
+  private hasGlobUse(tree: Tree, text: string): boolean {
+    if (!text.includes('*')) return false;
+    for (const m of text.matchAll(USE_WORD)) {
+      const decl = tree.rootNode.descendantForIndex(m.index!, m.index! + 3).parent;
+      if (decl?.type === 'use_declaration' && text.slice(decl.startIndex, decl.endIndex).includes('*')) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a node sits in a binding site: parameters, a `use`, a pattern
+   * that binds, an item's name. No binding sits inside a block of such a
+   * site, so the walk up ends at the first block (deep nesting stays cheap).
+   */
+  private inBindingSite(node: SyntaxNode): boolean {
+    let child: SyntaxNode | null = null;
+    for (let n: SyntaxNode | null = node; n; child = n, n = this.parentOf(n)) {
+      const type = n.type;
+      if (WHOLE_SITES.has(type)) return true;
+      if (type === 'block') return false;
+      if (!child) continue;
+      if (PATTERN_SITES.has(type) && n.childForFieldName('pattern')?.id === child.id) return true;
+      if (ITEM_TYPES.has(type) && n.childForFieldName('name')?.id === child.id) return true;
+    }
+    return false;
   }
 
   /**
@@ -268,14 +314,13 @@ export class Resolver {
         if (crate && alias) scope.uses.set(alias, crate);
       }
     }
-    // Uniform paths: `use rt::x;` names the sibling module `rt` when there is one.
-    const mod = this.moduleOf(node.type === 'source_file' ? node : node.firstNamedChild ?? node);
-    const local = (p: string): string => {
-      const head = p.split('::')[0];
-      return scope!.items.has(head) && node.type !== 'block' ? `${mod}::${p}` : p;
-    };
-    for (const [k, v] of scope.uses) scope.uses.set(k, local(v));
-    scope.globs = scope.globs.map(local);
+    // Uniform paths: `use rt::x;` names the sibling module `rt` when there is one (not in a block).
+    if (node.type !== 'block' && (scope.uses.size || scope.globs.length)) {
+      const mod = this.moduleOf(node.type === 'source_file' ? node : node.firstNamedChild ?? node);
+      const local = (p: string): string => (scope!.items.has(p.split('::')[0]) ? `${mod}::${p}` : p);
+      for (const [k, v] of scope.uses) scope.uses.set(k, local(v));
+      scope.globs = scope.globs.map(local);
+    }
     this.scopes.set(node.id, scope);
     return scope;
   }

@@ -34,6 +34,18 @@ describe('Resolver', () => {
     expect(resolveCall('use ::std::thread;\nfn f() { thread::sleep(d); }', 'thread::')).toBe('std::thread::sleep');
   });
 
+  it('finds a binding wherever the name is written: a glob import behind a visibility, a pattern, a parameter, not a comment', () => {
+    expect(resolveCall('pub(crate) use std::thread::*;\nfn f() { spawn(g); }', 'spawn(')).toBe('std::thread::spawn');
+    expect(resolveCall('// use std::thread::*;\nfn f() { spawn(g); }', 'spawn(')).toBe('spawn');
+    // Bound by the pattern or parameter alone: a local, not a path.
+    expect(resolveCall('fn f() { if let Some(spawn) = x { spawn(g); } }', 'spawn(g')).toBeNull();
+    expect(resolveCall('fn f() { for spawn in xs { spawn(g); } }', 'spawn(g')).toBeNull();
+    expect(resolveCall('fn f() { match x { Some(spawn) => spawn(g), _ => {} } }', 'spawn(g')).toBeNull();
+    expect(resolveCall('fn f(spawn: T) { spawn(g); }', 'spawn(g')).toBeNull();
+    expect(resolveCall('fn f() { let c = |spawn: T| spawn(g); }', 'spawn(g')).toBeNull();
+    expect(resolveCall('fn f() { use std::thread as r#t; r#t::spawn(g); }', 'r#t::')).toBe('std::thread::spawn');
+  });
+
   it('scopes a use inside a fn to that fn', () => {
     const code = 'fn a() { use std::thread::spawn; spawn(g); }\nfn b() { spawn(h); }';
     expect(resolveCall(code, 'spawn(g')).toBe('std::thread::spawn');
