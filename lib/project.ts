@@ -767,6 +767,44 @@ export class ProjectIndex {
   }
 
   /**
+   * Whether `filePath` may name a runtime accessor that another file of a
+   * crate it sees defines, from the texts alone (nothing is parsed): its
+   * code may refer to a name `accessorCandidates` finds in such a file, or
+   * to a `use … as` alias of one — the test by which `runtimeAccessors`
+   * chooses the files to summarise for it. no-block-on's prefilter.
+   */
+  mayNameAccessorElsewhere(filePath: string): boolean {
+    const abs = path.resolve(filePath);
+    if (this.codeOf(abs) === null) return true;
+    const from = this.crateIdOf(abs) ?? '';
+    const aliases = this.aliasClosure();
+    const named = (n: string) => this.mayReferToOther(abs, n) || [...aliases(n)].some((a) => this.mayReferToOther(abs, a));
+    for (const other of this.ranks.keys()) {
+      if (other === abs || !this.sees(from, this.crateIdOf(other) ?? '')) continue;
+      for (const n of this.accessorNamesOf(other)) if (named(n)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The names of the runtime accessors a registered file may define: its
+   * `accessorCandidates` when its code holds ACCESSOR_WORDS (none else); for
+   * a file summarised from a text not kept, its summary's accessors.
+   */
+  private accessorNamesOf(abs: string): Iterable<string> {
+    const p = this.pending.get(abs);
+    const text = p ? this.textOf(p) : this.texts.get(abs);
+    if (text === null) return [];
+    if (text === undefined) return (this.files.get(abs)?.summary.runtimeAccessors ?? []).map((a) => a.name);
+    const d = this.derive(abs);
+    if (!d.candidates) {
+      const code = this.codeOf(abs) ?? text;
+      d.candidates = ACCESSOR_WORDS.every((r) => r.test(text) && r.test(code)) ? accessorCandidates(code) : new Set();
+    }
+    return d.candidates;
+  }
+
+  /**
    * Whether `filePath` may use a runtime accessor of another file that
    * shares a runtime, from the text of the files alone (nothing is parsed):
    * its code names (itself or through `use … as`) an accessor that may share

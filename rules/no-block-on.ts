@@ -13,6 +13,11 @@ import { asReceiver, fix, removeOwnLine, replace } from '../lib/edits';
 import { RuntimeFacts, argumentsOf, findBinding, isValue, mayBreakSend, methodCallOn, referencesTo } from '../lib/runtimes';
 import { TextEdit } from '../lib/types';
 
+/** The first segments of BLOCK_ON_FNS and TOKIO_BLOCK_ON_METHODS, and the runtime types (what a receiver's shape comes from). */
+const BLOCK_ON_CONTEXT = new RegExp(
+  `\\b(?:${[...new Set([...BLOCK_ON_FNS, ...TOKIO_BLOCK_ON_METHODS].map((p) => p.split('::')[0]))].join('|')}|Runtime|Handle|LocalSet|Builder)\\b`,
+);
+
 const METHOD_LABEL = { runtime: 'Runtime::block_on', handle: 'Handle::block_on', localset: 'LocalSet::block_on' } as const;
 
 export default createRule<Record<string, never>>({
@@ -29,8 +34,12 @@ export default createRule<Record<string, never>>({
         '`{{callee}}` with a `LocalSet` in async code blocks this runtime worker; `!Send` work needs its own thread or `tokio::task::spawn_local` (not fixed automatically).',
     },
     schema: { type: 'object', properties: {}, additionalProperties: false },
-    // Every form of the call, aliases included, spells `block_on` somewhere in the file.
-    prefilter: /\bblock_on\b/,
+    // Every form of the call, aliases included, spells `block_on` somewhere in the file; and the
+    // callee or its receiver comes from a crate of BLOCK_ON_FNS or tokio (named in the file: the
+    // resolver follows no re-export of another file), a runtime type the file names, or a runtime
+    // accessor of another file.
+    prefilter: ({ filePath, code, project }) =>
+      /\bblock_on\b/.test(code) && (BLOCK_ON_CONTEXT.test(code) || !!project?.mayNameAccessorElsewhere(filePath)),
     // The last segment of every path the rule flags (BLOCK_ON_FNS, TOKIO_BLOCK_ON_METHODS).
     callNames: ['block_on'],
   },

@@ -1,5 +1,6 @@
 import rule from '../../rules/no-block-on';
 import { ruleTester } from '../rule-tester';
+import { ProjectIndex } from '../../lib/project';
 
 ruleTester(rule, {
   valid: [
@@ -370,4 +371,30 @@ ruleTester(rule, {
       output: 'async fn f() {\r\n    one().await;\r\n}\r\n',
     },
   ],
+});
+
+describe('no-block-on prefilter', () => {
+  const prefilter = rule.meta.prefilter as (file: { filePath: string; text: string; code: string; project?: ProjectIndex }) => boolean;
+  const file = (code: string, project?: ProjectIndex) => ({ filePath: 'src/jobs.rs', text: code, code, project });
+
+  it('needs block_on and where a flagged one comes from: a crate of the known fns, a runtime type, or an accessor of another file', () => {
+    expect(prefilter(file('async fn f() { futures::executor::block_on(work()); }'))).toBe(true);
+    expect(prefilter(file('use pollster::block_on;\nasync fn f() { block_on(work()); }'))).toBe(true);
+    expect(prefilter(file('async fn f(rt: &Runtime) { rt.block_on(work()); }'))).toBe(true);
+    // tokio's own `crate::future::block_on`, an executor of the crate's own: nothing the rule flags.
+    expect(prefilter(file('pub fn blocking_lock(&self) { crate::future::block_on(self.lock()) }'))).toBe(false);
+    expect(prefilter(file('async fn f() { tokio::spawn(work()); }'))).toBe(false);
+    const rt = {
+      filePath: 'src/rt.rs',
+      text: 'use tokio::runtime::Runtime;\npub fn runtime() -> &\'static Runtime { todo!() }\n',
+    };
+    const inProject = (code: string) => {
+      const project = new ProjectIndex();
+      project.addOnDemand([rt, { filePath: 'src/jobs.rs', text: code }]);
+      return prefilter(file(code, project));
+    };
+    expect(inProject('async fn f() { crate::rt::runtime().block_on(work()); }')).toBe(true);
+    expect(inProject('use crate::rt::runtime as pool;\nasync fn f() { pool().block_on(work()); }')).toBe(true);
+    expect(inProject('async fn f(ex: &Exec) { ex.block_on(work()); }')).toBe(false);
+  });
 });
