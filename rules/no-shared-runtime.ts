@@ -20,6 +20,7 @@ import {
   allowedPlace,
   argumentsOf,
   isDeprecated,
+  isTestFile,
   isValue,
   mayShareRuntime,
   mayBreakSend,
@@ -76,8 +77,10 @@ export default createRule<Options>({
       additionalProperties: false,
     },
     // Every report needs a shared runtime: one this file builds or holds, or an accessor of
-    // another file used here (both found from text, lib/runtimes.ts and ProjectIndex).
-    prefilter: ({ filePath, code, project }) => mayShareRuntime(code) || !!project?.maySeeSharedAccessor(filePath),
+    // another file used here (both found from text, lib/runtimes.ts and ProjectIndex). In a
+    // file under tests/ or benches/ everything is allowed (allowedPlace): nothing to report.
+    prefilter: ({ filePath, code, project }) =>
+      !isTestFile(filePath) && (mayShareRuntime(code) || !!project?.maySeeSharedAccessor(filePath)),
   },
   defaultOptions: { allowIn: [] },
   create(context) {

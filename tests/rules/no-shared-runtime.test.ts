@@ -866,6 +866,9 @@ describe('no-shared-runtime prefilter', () => {
     expect(prefilter(file('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }'))).toBe(true);
     expect(prefilter(file('fn f() { Builder::new_current_thread().build().unwrap(); }'))).toBe(true);
     expect(prefilter(file('static RT: OnceLock<Runtime> = OnceLock::new();'))).toBe(true);
+    // Under tests/ or benches/ everything is allowed.
+    expect(prefilter({ ...file('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }'), filePath: '/p/tests/api.rs' })).toBe(false);
+    expect(prefilter({ ...file('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }'), filePath: '/p/src/tests.rs' })).toBe(true);
     // A runtime or handle merely named (tokio's own code is full of them) is not enough.
     expect(prefilter(file('fn f(rt: &Runtime) -> Handle { rt.handle().clone() }'))).toBe(false);
     const rt = {
