@@ -17,8 +17,11 @@ export interface PrefilterInput {
   filePath: string;
   /** The text as read. */
   text: string;
-  /** The code: each comment and string literal content replaced by a space. */
-  code: string;
+  /**
+   * The code: each comment and string literal content replaced by a space
+   * (lexed when first read: a word the raw text lacks, the code lacks too).
+   */
+  readonly code: string;
   project?: ProjectIndex;
 }
 
@@ -63,7 +66,15 @@ export function mayReport(
   if (rough.length && rough.some((p) => matchesWords(p, code()))) return true;
   // Tests last: they may ask the project.
   if (tests.length === 0) return false;
-  const input: PrefilterInput = { filePath: file.filePath, text: file.text, code: code(), project: file.project };
+  // The code is lexed when a test first reads it (a test may fail on the raw text first).
+  const input: PrefilterInput = {
+    filePath: file.filePath,
+    text: file.text,
+    get code() {
+      return code();
+    },
+    project: file.project,
+  };
   return tests.some((t) => t(input));
 }
 

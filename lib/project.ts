@@ -798,8 +798,8 @@ export class ProjectIndex {
     if (text === undefined) return (this.files.get(abs)?.summary.runtimeAccessors ?? []).map((a) => a.name);
     const d = this.derive(abs);
     if (!d.candidates) {
-      const code = this.codeOf(abs) ?? text;
-      d.candidates = ACCESSOR_WORDS.every((r) => r.test(text) && r.test(code)) ? accessorCandidates(code) : new Set();
+      const code = () => this.codeOf(abs) ?? text;
+      d.candidates = ACCESSOR_WORDS.every((r) => r.test(text)) && ACCESSOR_WORDS.every((r) => r.test(code())) ? accessorCandidates(code()) : new Set();
     }
     return d.candidates;
   }
@@ -826,9 +826,10 @@ export class ProjectIndex {
     const keys = this.sharedAccessorKeys();
     if (keys.size === 0) return out;
     const aliases = this.aliasClosure();
-    const code = this.codeOf(abs);
-    // A substring search first: most files hold none of the names (their words are not needed then).
-    const holds = (n: string) => code === null || code.includes(n);
+    // A substring search of the raw text first: most files hold none of the names (their code,
+    // lexed, and words are not needed then).
+    const text = this.texts.get(abs);
+    const holds = (n: string) => text === undefined || (text.includes(n) && (this.codeOf(abs) ?? text).includes(n));
     const words = { has: (n: string) => this.hasWord(abs, n) !== false };
     for (const k of keys) {
       if (first && out.size) break;
@@ -841,6 +842,7 @@ export class ProjectIndex {
       const name = k.slice(sep + 2);
       if (!holds(name)) continue;
       const owners = [k.slice(0, sep), ...aliases(k.slice(0, sep))];
+      const code = this.codeOf(abs);
       if (code === null || owners.some((o) => namesAccessor(code, words, `${o}::${name}`))) out.add(name);
     }
     return out;

@@ -38,8 +38,10 @@ export default createRule<Record<string, never>>({
     // callee or its receiver comes from a crate of BLOCK_ON_FNS or tokio (named in the file: the
     // resolver follows no re-export of another file), a runtime type the file names, or a runtime
     // accessor of another file.
-    prefilter: ({ filePath, code, project }) =>
-      /\bblock_on\b/.test(code) && (BLOCK_ON_CONTEXT.test(code) || !!project?.mayNameAccessorElsewhere(filePath)),
+    prefilter: (file) =>
+      /\bblock_on\b/.test(file.text) &&
+      /\bblock_on\b/.test(file.code) &&
+      (BLOCK_ON_CONTEXT.test(file.code) || !!file.project?.mayNameAccessorElsewhere(file.filePath)),
     // The last segment of every path the rule flags (BLOCK_ON_FNS, TOKIO_BLOCK_ON_METHODS).
     callNames: ['block_on'],
   },

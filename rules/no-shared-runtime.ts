@@ -47,6 +47,9 @@ const BLOCK_LIKE = new Set([
   'block', 'unsafe_block', 'async_block', 'line_comment', 'block_comment',
 ]);
 
+/** What `mayShareRuntime` needs in the code, and so in the raw text (a word of the code is one of the text). */
+const RUNTIME_WORDS = /\b(?:Runtime|Builder)\b/;
+
 export default createRule<Options>({
   id: 'no-shared-runtime',
   meta: {
@@ -79,8 +82,9 @@ export default createRule<Options>({
     // Every report needs a shared runtime: one this file builds or holds, or an accessor of
     // another file used here (both found from text, lib/runtimes.ts and ProjectIndex). In a
     // file under tests/ or benches/ everything is allowed (allowedPlace): nothing to report.
-    prefilter: ({ filePath, code, project }) =>
-      !isTestFile(filePath) && (mayShareRuntime(code) || !!project?.maySeeSharedAccessor(filePath)),
+    prefilter: (file) =>
+      !isTestFile(file.filePath) &&
+      ((RUNTIME_WORDS.test(file.text) && mayShareRuntime(file.code)) || !!file.project?.maySeeSharedAccessor(file.filePath)),
   },
   defaultOptions: { allowIn: [] },
   create(context) {
