@@ -206,6 +206,42 @@ describe('configuration', () => {
   });
 });
 
+describe('crate layout', () => {
+  test('a renamed package in Cargo.toml, or a new x/main.rs, re-reads crate names and targets', async () => {
+    const SLOW = 'pub fn slow() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n';
+    const root = crate({
+      'src/lib.rs': SLOW,
+      // A test target calling the library by the package's name from async code.
+      'tests/it.rs': '#[tokio::test]\nasync fn it() {\n    lsp_demo::slow();\n}\n',
+      // A module of the tests/suite target once tests/suite/main.rs exists; shared by `mod` until then.
+      'tests/suite/parts.rs': SLOW,
+      'tests/suite/other.rs': '',
+    });
+    const client = await start(root, {}, { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } });
+    const lib = uriOf(path.join(root, 'src', 'lib.rs'));
+    await client.open(lib, SLOW);
+    expect((await client.diagnosticsFor(lib)).diagnostics.map((d) => d.code)).toEqual(['no-thread-sleep']);
+    await client.waitFor('registration', () => client.registrations[0]);
+
+    const manifest = path.join(root, 'Cargo.toml');
+    fs.writeFileSync(manifest, MANIFEST.replace('lsp_demo', 'renamed'));
+    let n = client.diagnostics.length;
+    await client.filesChanged([uriOf(manifest)]);
+    // `lsp_demo::slow()` names no crate of the workspace now.
+    expect((await client.diagnosticsFor(lib, () => true, n)).diagnostics).toEqual([]);
+
+    const parts = uriOf(path.join(root, 'tests', 'suite', 'parts.rs'));
+    await client.open(parts, SLOW);
+    expect((await client.diagnosticsFor(parts)).diagnostics).toEqual([]);
+    const main = path.join(root, 'tests', 'suite', 'main.rs');
+    fs.writeFileSync(main, 'mod parts;\n#[tokio::test]\nasync fn suite() {\n    parts::slow();\n}\n');
+    n = client.diagnostics.length;
+    await client.filesChanged([uriOf(main)], FileChangeType.Created);
+    expect((await client.diagnosticsFor(parts, (p) => p.diagnostics.length > 0, n)).diagnostics.map((d) => d.code)).toEqual(['no-thread-sleep']);
+    expect(await client.stop()).toBe(0);
+  });
+});
+
 describe('bad documents', () => {
   test('binary, broken, deeply nested, empty and untitled buffers: diagnostics, no crash', async () => {
     const root = crate({ 'src/lib.rs': '' });

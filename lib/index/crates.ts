@@ -17,6 +17,12 @@ export interface CrateInfo {
 
 const byDir = new Map<string, CrateInfo | null>();
 
+/** Forgets every manifest and target layout read (the language server, after a `Cargo.toml` or `main.rs` came or went). */
+export function forgetLayouts(): void {
+  byDir.clear();
+  mainIn.clear();
+}
+
 /** The crate a file belongs to, or null when no Cargo.toml with a package is above it. */
 export function crateOf(filePath: string): CrateInfo | null {
   return crateOfDir(path.dirname(path.resolve(filePath)));

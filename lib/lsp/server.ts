@@ -26,6 +26,7 @@ import {
   Diagnostic,
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   InitializeResult,
   ProposedFeatures,
   TextDocumentSyncKind,
@@ -127,7 +128,10 @@ export class Server {
         for (const c of changes) {
           const filePath = uriToPath(c.uri);
           if (!filePath) continue;
-          if (CONFIG_NAMES.has(path.basename(filePath))) this.svc().configChanged();
+          const name = path.basename(filePath);
+          // Crate names and targets come from manifests and `x/main.rs` files (lib/index/crates.ts).
+          if (name === 'Cargo.toml' || (name === 'main.rs' && c.type !== FileChangeType.Changed)) this.svc().layoutChanged(this.docs.values());
+          if (CONFIG_NAMES.has(name)) this.svc().configChanged();
           else if (filePath.endsWith('.rs')) this.svc().diskChanged(filePath);
         }
         this.publishAll();

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigResolver } from '../config';
-import { crateOf } from '../index/crates';
+import { crateOf, forgetLayouts } from '../index/crates';
 import { lintAndFix } from '../fixer';
 import { ProjectIndex } from '../project';
 import { decode } from '../run';
@@ -26,7 +26,7 @@ export interface ServiceOptions {
 }
 
 export class LintService {
-  readonly project = new ProjectIndex();
+  project = new ProjectIndex();
   private resolver: ConfigResolver | null = null;
   private readonly crateRoots = new Set<string>();
   /** The version of each open buffer whose text the index holds. */
@@ -60,6 +60,19 @@ export class LintService {
     const text = readText(filePath);
     if (text === null) this.project.remove(filePath);
     else this.project.update(filePath, text);
+  }
+
+  /**
+   * A `Cargo.toml` changed, or a `main.rs` came or went: crate names and
+   * targets may differ now. The index starts over from the open buffers
+   * (their crates summarised on demand again).
+   */
+  layoutChanged(open: Iterable<OpenDocument>): void {
+    forgetLayouts();
+    this.project = new ProjectIndex();
+    this.crateRoots.clear();
+    this.indexed.clear();
+    for (const doc of open) this.opened(doc);
   }
 
   /** A config file changed: forget every loaded config and ignore decision. */
