@@ -68,6 +68,9 @@ export function callsNamed(root: SyntaxNode, text: string, names: ReadonlySet<st
   const seen = new Set<number>();
   for (const m of text.matchAll(re)) {
     const start = m.index!;
+    // A callee's name is followed by its arguments or turbofish (a comment between aside): the
+    // name in prose, a path or a type is not looked up in the tree.
+    if (!CALL_AFTER.has(text.charCodeAt(nextNonSpace(text, start + m[0].length)))) continue;
     const call = callNamedAt(root, start, m[0].length);
     if (!call || seen.has(call.id)) continue;
     seen.add(call.id);
@@ -76,6 +79,18 @@ export function callsNamed(root: SyntaxNode, text: string, names: ReadonlySet<st
   }
   out.sort((a, b) => a.call.startIndex - b.call.startIndex || b.call.endIndex - a.call.endIndex);
   return out;
+}
+
+/** `(`, `:` (of `::<T>`) and `/` (a comment): what may follow a callee's name. */
+const CALL_AFTER = new Set([40, 58, 47]);
+
+/** Rust's whitespace (Pattern_White_Space). */
+const SPACE = new Set([9, 10, 11, 12, 13, 32, 0x85, 0x200e, 0x200f, 0x2028, 0x2029]);
+
+function nextNonSpace(text: string, from: number): number {
+  let i = from;
+  while (SPACE.has(text.charCodeAt(i))) i++;
+  return i;
 }
 
 /** The call whose callee's name is the word at `start` (of `length`), if it is one. */

@@ -39,6 +39,8 @@ describe('calls found by name (lib/calls.ts)', () => {
       '    thread::spawn::<_, ()>(g);',
       '    x.recv::<u8>();',
       '    spawn(h);',
+      // Spaces, a line break or a comment between the name and its arguments.
+      '    x.send \u000c\n (1); spawn /* now */ (i);',
       '}',
     ].join('\n');
     expect(found(code)).toEqual([
@@ -48,6 +50,8 @@ describe('calls found by name (lib/calls.ts)', () => {
       'thread::spawn::<_, ()>(g)',
       'x.recv::<u8>()',
       'spawn(h)',
+      'x.send \u000c\n (1)',
+      'spawn /* now */ (i)',
     ]);
   });
 
