@@ -1,5 +1,7 @@
 /** Small helpers shared by tests. */
 import { FileConfig } from '../lib/types';
+import type { RuleModule } from '../lib/rule';
+import type { ProjectIndex } from '../lib/project';
 import { ruleList } from '../rules';
 
 /** Every rule at its recommended severity with default options. */
@@ -7,4 +9,10 @@ export function recommendedConfig(settings: Partial<FileConfig['settings']> = {}
   const rules: FileConfig['rules'] = {};
   for (const r of ruleList) rules[r.id] = { severity: r.meta.recommended === 'error' ? 2 : 1, options: {} };
   return { rules, settings: { ambientRuntime: 'auto', ...settings } };
+}
+
+/** A rule's prefilter function, asked about `code` as the file `src/jobs.rs` (or `filePath`), with or without a project. */
+export function prefilterOf(rule: RuleModule<any>): (code: string, project?: ProjectIndex, filePath?: string) => boolean {
+  const test = rule.meta.prefilter as (file: { filePath: string; text: string; code: string; project?: ProjectIndex }) => boolean;
+  return (code, project, filePath = 'src/jobs.rs') => test({ filePath, text: code, code, project });
 }

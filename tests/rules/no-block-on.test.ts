@@ -1,5 +1,6 @@
 import rule from '../../rules/no-block-on';
 import { ruleTester } from '../rule-tester';
+import { prefilterOf } from '../helpers';
 import { ProjectIndex } from '../../lib/project';
 
 ruleTester(rule, {
@@ -374,16 +375,15 @@ ruleTester(rule, {
 });
 
 describe('no-block-on prefilter', () => {
-  const prefilter = rule.meta.prefilter as (file: { filePath: string; text: string; code: string; project?: ProjectIndex }) => boolean;
-  const file = (code: string, project?: ProjectIndex) => ({ filePath: 'src/jobs.rs', text: code, code, project });
+  const prefilter = prefilterOf(rule);
 
   it('needs block_on and where a flagged one comes from: a crate of the known fns, a runtime type, or an accessor of another file', () => {
-    expect(prefilter(file('async fn f() { futures::executor::block_on(work()); }'))).toBe(true);
-    expect(prefilter(file('use pollster::block_on;\nasync fn f() { block_on(work()); }'))).toBe(true);
-    expect(prefilter(file('async fn f(rt: &Runtime) { rt.block_on(work()); }'))).toBe(true);
+    expect(prefilter('async fn f() { futures::executor::block_on(work()); }')).toBe(true);
+    expect(prefilter('use pollster::block_on;\nasync fn f() { block_on(work()); }')).toBe(true);
+    expect(prefilter('async fn f(rt: &Runtime) { rt.block_on(work()); }')).toBe(true);
     // tokio's own `crate::future::block_on`, an executor of the crate's own: nothing the rule flags.
-    expect(prefilter(file('pub fn blocking_lock(&self) { crate::future::block_on(self.lock()) }'))).toBe(false);
-    expect(prefilter(file('async fn f() { tokio::spawn(work()); }'))).toBe(false);
+    expect(prefilter('pub fn blocking_lock(&self) { crate::future::block_on(self.lock()) }')).toBe(false);
+    expect(prefilter('async fn f() { tokio::spawn(work()); }')).toBe(false);
     const rt = {
       filePath: 'src/rt.rs',
       text: 'use tokio::runtime::Runtime;\npub fn runtime() -> &\'static Runtime { todo!() }\n',
@@ -391,7 +391,7 @@ describe('no-block-on prefilter', () => {
     const inProject = (code: string) => {
       const project = new ProjectIndex();
       project.addOnDemand([rt, { filePath: 'src/jobs.rs', text: code }]);
-      return prefilter(file(code, project));
+      return prefilter(code, project);
     };
     expect(inProject('async fn f() { crate::rt::runtime().block_on(work()); }')).toBe(true);
     expect(inProject('use crate::rt::runtime as pool;\nasync fn f() { pool().block_on(work()); }')).toBe(true);

@@ -1,5 +1,6 @@
 import rule from '../../rules/no-shared-runtime';
 import { ruleTester } from '../rule-tester';
+import { prefilterOf } from '../helpers';
 import { lintAndFix } from '../../lib/fixer';
 import { ProjectIndex } from '../../lib/project';
 import { Resolver } from '../../lib/resolve';
@@ -857,20 +858,19 @@ describe('no-shared-runtime with accessors the project index supplies', () => {
 });
 
 describe('no-shared-runtime prefilter', () => {
-  const prefilter = rule.meta.prefilter as (file: { filePath: string; text: string; code: string; project?: ProjectIndex }) => boolean;
-  const file = (code: string, project?: ProjectIndex) => ({ filePath: 'src/jobs.rs', text: code, code, project });
+  const prefilter = prefilterOf(rule);
 
   it('needs a runtime built or held here, or the name of an accessor of another file that may share one', () => {
-    expect(prefilter(file('fn f() { tokio::spawn(async {}); }'))).toBe(false);
-    expect(prefilter(file('use tokio::runtime::Runtime as Rt;'))).toBe(true);
-    expect(prefilter(file('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }'))).toBe(true);
-    expect(prefilter(file('fn f() { Builder::new_current_thread().build().unwrap(); }'))).toBe(true);
-    expect(prefilter(file('static RT: OnceLock<Runtime> = OnceLock::new();'))).toBe(true);
+    expect(prefilter('fn f() { tokio::spawn(async {}); }')).toBe(false);
+    expect(prefilter('use tokio::runtime::Runtime as Rt;')).toBe(true);
+    expect(prefilter('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }')).toBe(true);
+    expect(prefilter('fn f() { Builder::new_current_thread().build().unwrap(); }')).toBe(true);
+    expect(prefilter('static RT: OnceLock<Runtime> = OnceLock::new();')).toBe(true);
     // Under tests/ or benches/ everything is allowed.
-    expect(prefilter({ ...file('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }'), filePath: '/p/tests/api.rs' })).toBe(false);
-    expect(prefilter({ ...file('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }'), filePath: '/p/src/tests.rs' })).toBe(true);
+    expect(prefilter('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }', undefined, '/p/tests/api.rs')).toBe(false);
+    expect(prefilter('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }', undefined, '/p/src/tests.rs')).toBe(true);
     // A runtime or handle merely named (tokio's own code is full of them) is not enough.
-    expect(prefilter(file('fn f(rt: &Runtime) -> Handle { rt.handle().clone() }'))).toBe(false);
+    expect(prefilter('fn f(rt: &Runtime) -> Handle { rt.handle().clone() }')).toBe(false);
     const rt = {
       filePath: 'src/rt.rs',
       text: 'use tokio::runtime::Runtime;\nstatic RT: OnceLock<Runtime> = OnceLock::new();\npub fn pool() -> &\'static Runtime { RT.get().unwrap() }\n',
@@ -884,7 +884,7 @@ describe('no-shared-runtime prefilter', () => {
     const inProject = (code: string, others = [rt, handle]) => {
       const project = new ProjectIndex();
       project.addOnDemand([...others, { filePath: 'src/jobs.rs', text: code }]);
-      return prefilter(file(code, project));
+      return prefilter(code, project);
     };
     expect(inProject('fn f() { crate::rt::pool().spawn(async {}); }')).toBe(true);
     expect(inProject('use crate::handle::handle as h;\nfn f() { h().spawn(async {}); }')).toBe(true);
@@ -895,6 +895,6 @@ describe('no-shared-runtime prefilter', () => {
     expect(inProject('fn f() { crate::h::handle().spawn(async {}); }', [quiet])).toBe(false);
     // Summarised files whose text the index does not keep count with every accessor they define.
     const summarised = ProjectIndex.fromTexts([rt, { filePath: 'src/jobs.rs', text: 'fn f() { crate::rt::pool(); }' }]);
-    expect(prefilter(file('fn f() { crate::rt::pool(); }', summarised))).toBe(true);
+    expect(prefilter('fn f() { crate::rt::pool(); }', summarised)).toBe(true);
   });
 });
