@@ -555,10 +555,13 @@ class Pool {
       onResult(r);
     };
     const runMain = async (): Promise<void> => {
+      let n = 0;
       for (let task = take(MAIN); task; task = take(MAIN)) {
         done(MAIN, this.main().lint(task), task);
-        // Let the workers' replies in, and hand them their next tasks.
-        if (this.workers.length) await yieldToMessages();
+        // Let the workers' replies in, and hand them their next tasks. Alone, now and then: the
+        // trees of the files linted are freed by finalizers that run only when the event loop
+        // turns (a run that never yields holds every tree it made).
+        if (this.workers.length || ++n % FREE_EVERY === 0) await yieldToMessages();
       }
     };
     const lane = async (i: number, mainDone: Promise<void>): Promise<void> => {
@@ -590,6 +593,9 @@ class Pool {
     await Promise.all(this.workers.map(stopWorker));
   }
 }
+
+/** Tasks the main thread runs alone between two turns of the event loop. */
+const FREE_EVERY = 8;
 
 /** Lets queued messages (worker replies) be handled before the main thread takes more work. */
 function yieldToMessages(): Promise<void> {
