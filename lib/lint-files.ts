@@ -465,7 +465,8 @@ class Pool {
     for (const f of files) {
       chunk.push(f);
       size += f.text.length;
-      if (size >= (this.workers.length ? CHUNK_BYTES : Infinity)) {
+      // Chunks on one thread too: the main thread yields after each (the trees it made are freed then).
+      if (size >= CHUNK_BYTES) {
         chunks.push(chunk);
         chunk = [];
         size = 0;

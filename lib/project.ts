@@ -954,6 +954,27 @@ export class ProjectIndex {
     }
   }
 
+  /** The paths the summarised files call or name statics by, by last segment (valid while the graph is). */
+  private pathRefs: Map<string, { file: string; crateId: string; path: string }[]> | null = null;
+
+  private pathRefsNamed(name: string): readonly { file: string; crateId: string; path: string }[] {
+    if (!this.pathRefs) {
+      const refs = (this.pathRefs = new Map());
+      const add = (file: string, crateId: string, p: string) => {
+        const k = lastSegment(p);
+        let list = refs.get(k);
+        if (!list) refs.set(k, (list = []));
+        list.push({ file, crateId, path: p });
+      };
+      for (const [file, e] of this.files) {
+        for (const p of e.summary.staticRefs ?? []) add(file, e.crateId, p);
+        for (const fn of e.summary.fns) for (const c of fn.calls) if (c.path) add(file, e.crateId, c.path);
+        for (const c of e.summary.looseCalls) if (c.path) add(file, e.crateId, c.path);
+      }
+    }
+    return this.pathRefs.get(name) ?? [];
+  }
+
   private crateIdOf(abs: string): string | undefined {
     return this.files.get(abs)?.crateId ?? this.pending.get(abs)?.crateId;
   }
@@ -961,6 +982,7 @@ export class ProjectIndex {
   private get graph(): CallGraph {
     if (!this.graphCache) {
       this.accessorCache.clear();
+      this.pathRefs = null;
       this.graphCache = new CallGraph([...this.files.values()], this.crateNames);
     }
     return this.graphCache;
@@ -1020,14 +1042,15 @@ export class ProjectIndex {
     this.followPathReferences([lastSegment(accessorPath)]);
     const abs = path.resolve(filePath);
     const crateId = this.crateIdOf(abs) ?? '';
-    const target = this.graph.resolveAlias(this.graph.qualifyPath(crateId, accessorPath) ?? qualify(crateId, accessorPath));
+    const graph = this.graph;
+    const target = graph.resolveAlias(graph.qualifyPath(crateId, accessorPath) ?? qualify(crateId, accessorPath));
+    // A path can name the target only by a last segment the target or a re-export of it has:
+    // the others are passed by without being qualified (a whole project's calls, for each item).
     let count = 0;
-    for (const [file, e] of this.files) {
-      if (file === abs) continue;
-      const paths = [...e.summary.staticRefs ?? []];
-      for (const fn of e.summary.fns) for (const c of fn.calls) if (c.path) paths.push(c.path);
-      for (const c of e.summary.looseCalls) if (c.path) paths.push(c.path);
-      for (const p of paths) if (this.graph.qualifyPaths(e.crateId, p).some((q) => this.graph.resolveAlias(q) === target)) count++;
+    for (const name of graph.lastSegmentsNaming(target)) {
+      for (const r of this.pathRefsNamed(name)) {
+        if (r.file !== abs && graph.qualifyPaths(r.crateId, r.path).some((q) => graph.resolveAlias(q) === target)) count++;
+      }
     }
     return count;
   }

@@ -44,6 +44,7 @@ export class CallGraph {
   private readonly aliases = new Map<string, string>();
   private readonly reached = new Map<string, Reached>();
   private readonly sharedOf = new Map<string, string>();
+  private readonly namesOf = new Map<string, Set<string>>();
 
   /** @param crates workspace crate names (as paths spell them) to crate ids. */
   constructor(files: GraphFile[], private readonly crates: ReadonlyMap<string, string>) {
@@ -116,6 +117,21 @@ export class CallGraph {
     return [];
   }
 
+  /**
+   * The last segments of the qualified paths that resolve to `qualified`:
+   * its own, and those of the re-exports and imports that lead to it
+   * (remembered per target).
+   */
+  lastSegmentsNaming(qualified: string): ReadonlySet<string> {
+    let names = this.namesOf.get(qualified);
+    if (!names) {
+      names = new Set([lastSegment(qualified)]);
+      for (const from of this.aliases.keys()) if (this.resolveAlias(from) === qualified) names.add(lastSegment(from));
+      this.namesOf.set(qualified, names);
+    }
+    return names;
+  }
+
   /** Follows re-exports (`pub use`) from a qualified path to what it names. */
   resolveAlias(qualified: string): string {
     let cur = qualified;
@@ -173,6 +189,11 @@ export class CallGraph {
 
 export function qualify(crateId: string, path: string): string {
   return `${crateId}|${path}`;
+}
+
+function lastSegment(p: string): string {
+  const i = p.lastIndexOf('::');
+  return i < 0 ? p.slice(p.indexOf('|') + 1) : p.slice(i + 2);
 }
 
 /** `crate::a::Type::f` → `Type::f`; `crate::a::f` → `f`. */
