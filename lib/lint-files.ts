@@ -195,10 +195,13 @@ async function lintStarted(
   // Workers when the files the prefilter lets through (without the index) hold enough text.
   let bytes = 0;
   let passing = 0;
+  /** The files the prefilter lets through without the index: phase 1 keeps their parses for phase 2. */
+  const likely = new Set<string>();
   files.forEach((f, i) => {
     if (!mayReport(enabled[i], prefilterInputs[i], o.reportUnusedDisableDirectives)) return;
     bytes += f.text.length;
     passing++;
+    likely.add(f.filePath);
   });
   // The rest of the crates: read now when workers may need the texts or the
   // cache looks every file up, else when the index needs them.
@@ -228,7 +231,9 @@ async function lintStarted(
   try {
     // Phase 1.
     const phase1 = upFront.map((p) => ({ filePath: p, text: textOf.get(p)! }));
-    const summaries = await pool.summarize(phase1, linted, owner);
+    // Parses kept only of the files likely to be linted: the others' trees would be held to the end
+    // of phase 2 for nothing (a file the index lets through later is parsed again).
+    const summaries = await pool.summarize(phase1, likely, owner);
     for (const [filePath, summary] of summaries) {
       project.addSummary(filePath, summary);
       o.cache?.set(filePath, textOf.get(filePath)!, summary);
