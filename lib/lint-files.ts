@@ -234,10 +234,8 @@ async function lintStarted(
     // Parses kept only of the files likely to be linted: the others' trees would be held to the end
     // of phase 2 for nothing (a file the index lets through later is parsed again).
     const summaries = await pool.summarize(phase1, likely, owner);
-    for (const [filePath, summary] of summaries) {
-      project.addSummary(filePath, summary);
-      o.cache?.set(filePath, textOf.get(filePath)!, summary);
-    }
+    project.addSummaries(summaries);
+    for (const [filePath, summary] of summaries) o.cache?.set(filePath, textOf.get(filePath)!, summary);
     pool.broadcast(summaries, owner);
     stats.indexedUpFront = summaries.length;
     o.cache?.setProject(project);
@@ -304,7 +302,7 @@ async function lintStarted(
     for (let round = 1; round < MAX_ROUNDS && changed.length && again; round++) {
       again = false;
       const updates: [string, FileSummary][] = changed.filter((i) => summaryOf[i]).map((i) => [files[i].filePath, summaryOf[i]!]);
-      for (const [filePath, summary] of updates) project.addSummary(filePath, summary);
+      project.addSummaries(updates);
       pool.broadcast(updates, new Map());
       const tasksAgain: LintTask[] = [];
       files.forEach((f, i) => {

@@ -226,7 +226,14 @@ export class ProjectIndex {
 
   /** Indexes a file from a summary made earlier (plain data: a cache keeps them). */
   addSummary(filePath: string, summary: FileSummary): void {
-    this.putSummary(filePath, summary);
+    this.addSummaries([[filePath, summary]]);
+  }
+
+  /** `addSummary` for many files: the registration order is restored once, not after each. */
+  addSummaries(list: Iterable<[string, FileSummary]>): void {
+    let late = false;
+    for (const [filePath, summary] of list) late = this.putSummary(filePath, summary, false) || late;
+    if (late) this.restoreOrder();
     this.changed();
   }
 
@@ -236,7 +243,9 @@ export class ProjectIndex {
    * followed stays followed: a summary it would have made is only added).
    */
   addMadeElsewhere(list: [string, FileSummary][]): void {
-    for (const [filePath, summary] of list) if (this.pending.has(path.resolve(filePath))) this.putSummary(filePath, summary);
+    let late = false;
+    for (const [filePath, summary] of list) if (this.pending.has(path.resolve(filePath))) late = this.putSummary(filePath, summary, false) || late;
+    if (late) this.restoreOrder();
   }
 
   /** With `shareMade`, the summaries this index made on demand since the last call (for the other threads). */
@@ -266,23 +275,31 @@ export class ProjectIndex {
     return from === to || !this.nonLibrary.has(to) || this.sharedOf.get(from) === to;
   }
 
-  private putSummary(filePath: string, summary: FileSummary): void {
+  /**
+   * Puts a summary in `files`. A file registered before others already
+   * summarised goes out of registration order: restored here, or with
+   * `order` false by the caller (`restoreOrder`; returns whether it must).
+   */
+  private putSummary(filePath: string, summary: FileSummary, order = true): boolean {
     const abs = path.resolve(filePath);
     const entry = { ...this.crateFor(abs), summary };
     this.pending.delete(abs);
     let rank = this.ranks.get(abs);
     if (rank === undefined) this.ranks.set(abs, (rank = this.nextRank++));
-    if (this.files.has(abs) || this.files.size === 0 || rank > this.lastRank) {
-      this.files.set(abs, entry);
-      if (rank > this.lastRank) this.lastRank = rank;
-    } else {
-      // A file registered before others already summarised: keep registration order.
-      const all = [...this.files.entries(), [abs, entry] as [string, Entry]];
-      all.sort((a, b) => this.ranks.get(a[0])! - this.ranks.get(b[0])!);
-      this.files.clear();
-      for (const [k, v] of all) this.files.set(k, v);
-    }
+    const inOrder = this.files.has(abs) || rank > this.lastRank;
+    this.files.set(abs, entry);
+    if (rank > this.lastRank) this.lastRank = rank;
     this.graphCache = null;
+    if (inOrder) return false;
+    if (order) this.restoreOrder();
+    return true;
+  }
+
+  /** Puts `files` back in registration order (the order the graph's first-found caller chains depend on). */
+  private restoreOrder(): void {
+    const all = [...this.files.entries()].sort((a, b) => this.ranks.get(a[0])! - this.ranks.get(b[0])!);
+    this.files.clear();
+    for (const [k, v] of all) this.files.set(k, v);
   }
 
   /** After a change the index did not make itself, names are followed again. */

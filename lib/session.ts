@@ -154,7 +154,7 @@ export class LintSession {
 
   /** Summaries made elsewhere (phase 1 of other threads, fixed files of a round). */
   addSummaries(list: [string, FileSummary][]): void {
-    for (const [filePath, summary] of list) this.project.addSummary(filePath, summary);
+    this.project.addSummaries(list);
   }
 }
 

@@ -30,9 +30,15 @@ port.on('message', (req: WorkerRequest) => {
     }
     if (!session) throw new Error('worker used before init');
     switch (req.type) {
-      case 'summarize':
-        reply = { type: 'summarized', seq: req.seq, list: session.summarize(req.files, new Set(req.keep)) };
+      case 'summarize': {
+        const list = session.summarize(req.files, new Set(req.keep));
+        // Its own index takes them too: the main thread sends a worker only the summaries of
+        // files other threads hold the parses of (a file left pending here would be summarised
+        // again on demand, the graph rebuilt each time).
+        session.addSummaries(list);
+        reply = { type: 'summarized', seq: req.seq, list };
         break;
+      }
       case 'summaries':
         session.addSummaries(req.list);
         break;
