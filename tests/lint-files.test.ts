@@ -51,6 +51,20 @@ describe('worker threads', () => {
     }
   });
 
+  it('with a cold cache, summarise every file once, up front: no thread summarises again on demand', async () => {
+    const root = corpus(450);
+    const cacheLocation = path.join(path.dirname(root), 'cache');
+    const one = await runLint({ cwd: root, threads: 1, fixDryRun: true, unsafeFixes: true });
+    const two = await runLint({ cwd: root, threads: 2, fixDryRun: true, unsafeFixes: true, cache: true, cacheLocation, parallelMinBytes: 64 * 1024 });
+    const e = two.stats.engine!;
+    expect(e.workers).toBe(1);
+    expect(e.workerTasks).toBeGreaterThan(0);
+    expect(e.indexedUpFront).toBe(two.stats.files);
+    // A worker whose index lacked the summaries it made itself summarised those files again.
+    expect(e.indexCpuMs).toBe(0);
+    expect(report(two, root)).toEqual(report(one, root));
+  });
+
   it('are stopped only once loaded (stopping one while it loads tree-sitter aborts the process)', async () => {
     // Seen as "terminate called after throwing an instance of 'Napi::Error'" and exit 134 when a
     // worker started for a run was stopped 40–60 ms in, before the run knew it had no use for it.
