@@ -37,6 +37,16 @@ export function wordAlternation(words: Iterable<string>, raw = true): string {
   return raw ? `(?<![${IDENT_CHAR}])(?:r#)?(?:${alternatives})(?![${IDENT_CHAR}])` : `(?<![${IDENT_CHAR}#])(?:${alternatives})(?![${IDENT_CHAR}])`;
 }
 
+const WORD_RES = new Map<string, RegExp>();
+
+/** `wordAlternation` of one name as a regex, made once per name and flags. */
+export function wordRegex(name: string, flags = ''): RegExp {
+  const key = `${flags}/${name}`;
+  let re = WORD_RES.get(key);
+  if (!re) WORD_RES.set(key, (re = new RegExp(wordAlternation([name]), flags)));
+  return re;
+}
+
 let lastAliases: { text: string; names: ReadonlySet<string> } | null = null;
 
 /**

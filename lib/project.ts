@@ -21,12 +21,12 @@ import { Resolver } from './resolve';
 import { contextOf, enclosingFunction, isAsyncOwner } from './context';
 import { modulePathOf } from './modules';
 import { FileSummary, fnKey, summarize, TOKIO_MAIN } from './index/summary';
-import { CallGraph, qualify, TRAIT_METHODS } from './index/graph';
+import { CallGraph, lastSegment, qualify, TRAIT_METHODS } from './index/graph';
 import { crateFiles, crateOf, targetOf } from './index/crates';
 import type { RuntimeAccessor } from './runtimes';
 import { AccessorText, accessorTexts, namesAccessor, sharedAccessorKeys } from './index/shared-text';
 import { codeText } from './prefilter';
-import { escapeRegExp, IDENT_CHAR, wordAlternation } from './calls';
+import { escapeRegExp, IDENT_CHAR, wordRegex } from './calls';
 
 /**
  * Words the code of a file holds when its summary may carry runtime
@@ -339,7 +339,7 @@ export class ProjectIndex {
   private definesFn(name: string): boolean {
     let known = this.fnNames.get(name);
     if (known === undefined) {
-      const re = new RegExp(`\\bfn\\s+${escapeRegExp(name)}(?![A-Za-z0-9_\\u00a1-\\uffff])`);
+      const re = fnDefinition(name);
       known = this.texts.size === 0 || this.files.size > this.texts.size;
       if (!known) for (const t of this.texts.values()) if (t.includes(name) && re.test(t)) (known = true);
       this.fnNames.set(name, known);
@@ -445,6 +445,19 @@ export class ProjectIndex {
    */
   offer(source: SourceFile | null): void {
     this.offered = source;
+  }
+
+  /** A registered file's text: read if pending; undefined when summarised from a text not kept; null when unreadable. */
+  private registeredText(abs: string): string | null | undefined {
+    const p = this.pending.get(abs);
+    return p ? this.textOf(p) : this.texts.get(abs);
+  }
+
+  /** The code of a file whose text, then code, holds ACCESSOR_WORDS (null for any other file: not lexed). */
+  private accessorCode(abs: string, text: string): string | null {
+    if (!ACCESSOR_WORDS.every((r) => r.test(text))) return null;
+    const code = this.codeOf(abs) ?? text;
+    return ACCESSOR_WORDS.every((r) => r.test(code)) ? code : null;
   }
 
   private textOf(p: Pending): string | null {
@@ -592,18 +605,7 @@ export class ProjectIndex {
    * every file that may refer to them is in the index.
    */
   private followNames(names: Iterable<string>): void {
-    if (this.pending.size === 0) return;
-    let frontier = [...new Set(names)].filter((n) => !this.followedNames.has(n));
-    while (frontier.length) {
-      for (const n of frontier) this.followedNames.add(n);
-      this.summarizePending(this.pendingNaming(frontier));
-      const wanted = new Set(frontier);
-      const next = new Set<string>();
-      for (const { summary } of this.files.values()) {
-        for (const [from, to] of summary.aliases) if (wanted.has(lastSegment(to))) next.add(lastSegment(from));
-      }
-      frontier = [...next].filter((n) => !this.followedNames.has(n));
-    }
+    this.follow(names, this.followedNames, () => true);
   }
 
   /**
@@ -611,19 +613,40 @@ export class ProjectIndex {
    * where the names can only mean items of their own are passed by.
    */
   private followPathReferences(names: Iterable<string>): void {
+    this.follow(names, this.followedRefs, (p, frontier) => frontier.some((n) => this.mayReferToOther(p.filePath, n)));
+  }
+
+  /** `followNames`, for re-exports only: the pending files whose `use` declarations hold one of the names. */
+  private followReexports(names: Iterable<string>): void {
+    this.follow(names, this.followedReexports, (p, frontier) => {
+      const uses = this.useWordsOf(p.filePath);
+      return uses === null || frontier.some((n) => uses.has(n));
+    });
+  }
+
+  /**
+   * Summarises the pending files naming one of `names` that `hit` keeps, then
+   * follows the names their re-exports give, until none is new. `followed`
+   * remembers the names done this way (followedNames covers every way).
+   */
+  private follow(names: Iterable<string>, followed: Set<string>, hit: (p: Pending, frontier: string[]) => boolean): void {
     if (this.pending.size === 0) return;
-    let frontier = [...new Set(names)].filter((n) => !this.followedNames.has(n) && !this.followedRefs.has(n));
+    const open = (n: string) => !this.followedNames.has(n) && !followed.has(n);
+    let frontier = [...new Set(names)].filter(open);
     while (frontier.length) {
-      for (const n of frontier) this.followedRefs.add(n);
-      const hits = this.pendingNaming(frontier).filter((p) => frontier.some((n) => this.mayReferToOther(p.filePath, n)));
-      this.summarizePending(hits);
-      const wanted = new Set(frontier);
-      const next = new Set<string>();
-      for (const { summary } of this.files.values()) {
-        for (const [from, to] of summary.aliases) if (wanted.has(lastSegment(to))) next.add(lastSegment(from));
-      }
-      frontier = [...next].filter((n) => !this.followedNames.has(n) && !this.followedRefs.has(n));
+      for (const n of frontier) followed.add(n);
+      this.summarizePending(this.pendingNaming(frontier).filter((p) => hit(p, frontier)));
+      frontier = [...new Set(this.reexportsOf(new Set(frontier)).map((r) => r.name))].filter(open);
     }
+  }
+
+  /** The names the summarised files re-export these names by (`pub use a::f as g` gives `g`), with the crate of each. */
+  private reexportsOf(names: ReadonlySet<string>): { name: string; crateId: string }[] {
+    const out: { name: string; crateId: string }[] = [];
+    for (const { crateId, summary } of this.files.values()) {
+      for (const [from, to] of summary.aliases) if (names.has(lastSegment(to))) out.push({ name: lastSegment(from), crateId });
+    }
+    return out;
   }
 
   /**
@@ -666,14 +689,10 @@ export class ProjectIndex {
       );
       this.summarizePending(hits);
       // `pub use a::f as g` makes `g` a name of the same fn, for those who see the re-exporting crate.
-      const wanted = new Set(frontier.map((c) => c.name));
       const next = new Map<string, Callee>();
-      for (const { crateId, summary } of this.files.values()) {
-        for (const [from, to] of summary.aliases) {
-          if (!wanted.has(lastSegment(to))) continue;
-          const c = { name: lastSegment(from), crateId, method: false };
-          next.set(key(c), c);
-        }
+      for (const r of this.reexportsOf(new Set(frontier.map((c) => c.name)))) {
+        const c = { ...r, method: false };
+        next.set(key(c), c);
       }
       frontier = [...next.values()].filter(open);
     }
@@ -698,7 +717,7 @@ export class ProjectIndex {
     let clash = false;
     for (const e of this.files.values()) if (e.crateId === crateId && counts(e.summary)) (clash = true);
     // Then the definers not summarised yet, one by one until two are found.
-    const defines = new RegExp(`\\bfn\\s+(?:r#)?${escapeRegExp(name)}(?![${IDENT_CHAR}])`);
+    const defines = fnDefinition(name);
     for (const p of clash ? [] : [...this.pending.values()]) {
       if (p.crateId !== crateId) continue;
       const text = this.textOf(p);
@@ -728,8 +747,7 @@ export class ProjectIndex {
     const crate = this.crateIdOf(definedIn) ?? '';
     for (const abs of this.ranks.keys()) {
       if (abs === definedIn || !this.sees(this.crateIdOf(abs) ?? '', crate)) continue;
-      const p = this.pending.get(abs);
-      const text = p ? this.textOf(p) : this.texts.get(abs);
+      const text = this.registeredText(abs);
       if (text === null) continue;
       if (text === undefined) {
         const s = this.files.get(abs)?.summary;
@@ -794,11 +812,23 @@ export class ProjectIndex {
     const abs = path.resolve(filePath);
     if (this.codeOf(abs) === null) return true;
     const from = this.crateIdOf(abs) ?? '';
-    const aliases = this.aliasClosure();
-    const named = (n: string) => this.mayReferToOther(abs, n) || [...aliases(n)].some((a) => this.mayReferToOther(abs, a));
     for (const other of this.ranks.keys()) {
-      if (other === abs || !this.sees(from, this.crateIdOf(other) ?? '')) continue;
-      for (const n of this.accessorNamesOf(other)) if (named(n)) return true;
+      if (other !== abs && this.sees(from, this.crateIdOf(other) ?? '') && this.mayNameAccessorsOf(abs, other)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether `abs`'s code may refer to a runtime accessor `other` may define
+   * (`accessorNamesOf`), by its name or a `use … as` alias of it; with
+   * `only`, to one named so.
+   */
+  private mayNameAccessorsOf(abs: string, other: string, only?: ReadonlySet<string>): boolean {
+    const aliases = this.aliasClosure();
+    const names = (n: string) => (!only || only.has(n)) && this.mayReferToOther(abs, n);
+    for (const n of this.accessorNamesOf(other)) {
+      if (names(n)) return true;
+      for (const a of aliases(n)) if (names(a)) return true;
     }
     return false;
   }
@@ -809,14 +839,13 @@ export class ProjectIndex {
    * a file summarised from a text not kept, its summary's accessors.
    */
   private accessorNamesOf(abs: string): Iterable<string> {
-    const p = this.pending.get(abs);
-    const text = p ? this.textOf(p) : this.texts.get(abs);
+    const text = this.registeredText(abs);
     if (text === null) return [];
     if (text === undefined) return (this.files.get(abs)?.summary.runtimeAccessors ?? []).map((a) => a.name);
     const d = this.derive(abs);
     if (!d.candidates) {
-      const code = () => this.codeOf(abs) ?? text;
-      d.candidates = ACCESSOR_WORDS.every((r) => r.test(text)) && ACCESSOR_WORDS.every((r) => r.test(code())) ? accessorCandidates(code()) : new Set();
+      const code = this.accessorCode(abs, text);
+      d.candidates = code === null ? new Set() : accessorCandidates(code);
     }
     return d.candidates;
   }
@@ -871,16 +900,14 @@ export class ProjectIndex {
     const texts: AccessorText[][] = [];
     const summarised = new Set<string>();
     for (const abs of this.ranks.keys()) {
-      const p = this.pending.get(abs);
-      const text = p ? this.textOf(p) : this.texts.get(abs);
+      const text = this.registeredText(abs);
       if (text === undefined) {
         // Summarised from a text not kept (or a cached summary): every accessor it defines.
         for (const a of this.files.get(abs)?.summary.runtimeAccessors ?? []) summarised.add(a.name);
         continue;
       }
-      if (text === null || !ACCESSOR_WORDS.every((r) => r.test(text))) continue;
-      const code = this.codeOf(abs) ?? text;
-      if (!ACCESSOR_WORDS.every((r) => r.test(code))) continue;
+      const code = text === null ? null : this.accessorCode(abs, text);
+      if (code === null) continue;
       const d = this.derive(abs);
       texts.push((d.accessorTexts ??= accessorTexts(code)));
     }
@@ -908,18 +935,7 @@ export class ProjectIndex {
     const aliases = this.aliasClosure();
     // With `only`: the accessors named so (as defined, or through `use … as`), no others.
     const asked = (n: string) => !only || only.has(n) || [...aliases(n)].some((a) => only.has(a));
-    if (known && chosen.length) {
-      const names = (n: string) => (!only || only.has(n)) && this.mayReferToOther(forFile!, n);
-      chosen = chosen.filter((p) => {
-        const d = this.derive(p);
-        d.candidates ??= accessorCandidates(this.codeOf(p) ?? '');
-        for (const n of d.candidates) {
-          if (names(n)) return true;
-          for (const a of aliases(n)) if (names(a)) return true;
-        }
-        return false;
-      });
-    }
+    if (known && chosen.length) chosen = chosen.filter((p) => this.mayNameAccessorsOf(forFile!, p, only));
     if (chosen.length) this.summarizePending(chosen.map((p) => this.pending.get(p)!));
     const names: string[] = [];
     for (const { summary } of this.files.values()) for (const a of summary.runtimeAccessors ?? []) if (asked(a.name)) names.push(a.name);
@@ -949,26 +965,6 @@ export class ProjectIndex {
       while (stack.length) for (const a of map.get(stack.pop()!) ?? []) if (!out.has(a)) stack.push(a), out.add(a);
       return out;
     };
-  }
-
-  /** `followNames`, for re-exports only: the pending files whose `use` declarations hold one of the names. */
-  private followReexports(names: Iterable<string>): void {
-    if (this.pending.size === 0) return;
-    let frontier = [...new Set(names)].filter((n) => !this.followedReexports.has(n) && !this.followedNames.has(n));
-    while (frontier.length) {
-      for (const n of frontier) this.followedReexports.add(n);
-      const hits = this.pendingNaming(frontier).filter((p) => {
-        const uses = this.useWordsOf(p.filePath);
-        return uses === null || frontier.some((n) => uses.has(n));
-      });
-      this.summarizePending(hits);
-      const wanted = new Set(frontier);
-      const next = new Set<string>();
-      for (const { summary } of this.files.values()) {
-        for (const [from, to] of summary.aliases) if (wanted.has(lastSegment(to))) next.add(lastSegment(from));
-      }
-      frontier = [...next].filter((n) => !this.followedReexports.has(n) && !this.followedNames.has(n));
-    }
   }
 
   /** The paths the summarised files call or name statics by, by last segment (valid while the graph is). */
@@ -1095,18 +1091,13 @@ export class ProjectIndex {
   }
 }
 
-function lastSegment(p: string): string {
-  const i = p.lastIndexOf('::');
-  return i < 0 ? p : p.slice(i + 2);
-}
 
-/** Whole-word regexes by name and flags (hasWord, uncalled). */
-const WORD_RES = new Map<string, RegExp>();
+const FN_DEFINITIONS = new Map<string, RegExp>();
 
-function wordRegex(name: string, flags = ''): RegExp {
-  const key = `${flags}/${name}`;
-  let re = WORD_RES.get(key);
-  if (!re) WORD_RES.set(key, (re = new RegExp(wordAlternation([name]), flags)));
+/** `fn name` (or `fn r#name`) as a whole word, made once per name. */
+function fnDefinition(name: string): RegExp {
+  let re = FN_DEFINITIONS.get(name);
+  if (!re) FN_DEFINITIONS.set(name, (re = new RegExp(`\\bfn\\s+(?:r#)?${escapeRegExp(name)}(?![${IDENT_CHAR}])`)));
   return re;
 }
 

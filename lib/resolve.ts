@@ -6,7 +6,7 @@
  */
 import { SyntaxNode, Tree } from './parser';
 import { KNOWN_PATHS } from './paths';
-import { aliasNames } from './calls';
+import { aliasNames, wordRegex } from './calls';
 
 type Binding =
   | { kind: 'path'; path: string }
@@ -35,18 +35,6 @@ const WHOLE_SITES = new Set(['parameters', 'closure_parameters', 'use_declaratio
 const PATTERN_SITES = new Set(['let_declaration', 'for_expression', 'match_arm', 'let_condition']);
 /** The `use` keywords of a text (comments and strings too: each is checked for a node). */
 const USE_WORD = /(?<![A-Za-z0-9_\u00a1-\uffff])use(?![A-Za-z0-9_\u00a1-\uffff])/g;
-
-/** Whole-word occurrences of a name, `r#name` included (by name). */
-const WORD_RES = new Map<string, RegExp>();
-
-function wordRegex(name: string): RegExp {
-  let re = WORD_RES.get(name);
-  if (!re) {
-    re = new RegExp(`(?<![A-Za-z0-9_#\\u00a1-\\uffff])(?:r#)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_\\u00a1-\\uffff])`, 'g');
-    WORD_RES.set(name, re);
-  }
-  return re;
-}
 
 function unraw(name: string): string {
   return name.startsWith('r#') ? name.slice(2) : name;
@@ -102,7 +90,7 @@ export class Resolver {
       // `use` near the top): no pass over every binding of the file.
       bound = false;
       const root = tree.rootNode;
-      for (const m of b.text.matchAll(wordRegex(unraw(name)))) {
+      for (const m of b.text.matchAll(wordRegex(unraw(name), 'g'))) {
         const start = m.index! + (m[0].startsWith('r#') ? 2 : 0);
         if (name.startsWith('r#') && !m[0].startsWith('r#')) continue;
         if (this.inBindingSite(root.descendantForIndex(start, start + unraw(name).length))) {

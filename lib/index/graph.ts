@@ -191,7 +191,8 @@ export function qualify(crateId: string, path: string): string {
   return `${crateId}|${path}`;
 }
 
-function lastSegment(p: string): string {
+/** The last segment of a path, qualified (`id|crate::a::f`) or not: `f`. */
+export function lastSegment(p: string): string {
   const i = p.lastIndexOf('::');
   return i < 0 ? p.slice(p.indexOf('|') + 1) : p.slice(i + 2);
 }
