@@ -37,14 +37,19 @@ export function wordAlternation(words: Iterable<string>, raw = true): string {
   return raw ? `(?<![${IDENT_CHAR}])(?:r#)?(?:${alternatives})(?![${IDENT_CHAR}])` : `(?<![${IDENT_CHAR}#])(?:${alternatives})(?![${IDENT_CHAR}])`;
 }
 
-const WORD_RES = new Map<string, RegExp>();
+const REGEXES = new Map<string, RegExp>();
+
+/** A regex made once per source and flags (those built from names are asked for over and over). */
+export function regexOf(source: string, flags = ''): RegExp {
+  const key = `${flags}/${source}`;
+  let re = REGEXES.get(key);
+  if (!re) REGEXES.set(key, (re = new RegExp(source, flags)));
+  return re;
+}
 
 /** `wordAlternation` of one name as a regex, made once per name and flags. */
 export function wordRegex(name: string, flags = ''): RegExp {
-  const key = `${flags}/${name}`;
-  let re = WORD_RES.get(key);
-  if (!re) WORD_RES.set(key, (re = new RegExp(wordAlternation([name]), flags)));
-  return re;
+  return regexOf(wordAlternation([name]), flags);
 }
 
 let lastAliases: { text: string; names: ReadonlySet<string> } | null = null;

@@ -26,7 +26,7 @@ import { crateFiles, crateOf, targetOf } from './index/crates';
 import type { RuntimeAccessor } from './runtimes';
 import { AccessorText, accessorTexts, namesAccessor, sharedAccessorKeys } from './index/shared-text';
 import { codeText } from './prefilter';
-import { escapeRegExp, IDENT_CHAR, wordRegex } from './calls';
+import { escapeRegExp, IDENT_CHAR, regexOf, wordRegex } from './calls';
 
 /**
  * Words the code of a file holds when its summary may carry runtime
@@ -521,7 +521,7 @@ export class ProjectIndex {
 
   /** Whether a file's code writes `name` as the last segment of a path (`x::name`). */
   private writtenAsPath(abs: string, name: string): boolean {
-    return new RegExp(`::\\s*${escapeRegExp(name)}(?![${IDENT_CHAR}])`).test(this.codeOf(abs) ?? '');
+    return regexOf(`::\\s*${escapeRegExp(name)}(?![${IDENT_CHAR}])`).test(this.codeOf(abs) ?? '');
   }
 
   /** The names of the statics and fns a file's code defines (every one, found without parsing). */
@@ -1092,13 +1092,9 @@ export class ProjectIndex {
 }
 
 
-const FN_DEFINITIONS = new Map<string, RegExp>();
-
-/** `fn name` (or `fn r#name`) as a whole word, made once per name. */
+/** `fn name` (or `fn r#name`) as a whole word. */
 function fnDefinition(name: string): RegExp {
-  let re = FN_DEFINITIONS.get(name);
-  if (!re) FN_DEFINITIONS.set(name, (re = new RegExp(`\\bfn\\s+(?:r#)?${escapeRegExp(name)}(?![${IDENT_CHAR}])`)));
-  return re;
+  return regexOf(`\\bfn\\s+(?:r#)?${escapeRegExp(name)}(?![${IDENT_CHAR}])`);
 }
 
 function wordSet(code: string): Set<string> {

@@ -16,7 +16,7 @@ import picomatch from 'picomatch';
 import { parse, SyntaxNode } from './parser';
 import { SourceFile, Range } from './source';
 import { Resolver, patternBinds, segmentsOf } from './resolve';
-import { aliasNames, callNamedAt, callsNamed, escapeRegExp, IDENT_CHAR } from './calls';
+import { aliasNames, callNamedAt, callsNamed, escapeRegExp, IDENT_CHAR, regexOf } from './calls';
 import { attributesOf, isInTestCode } from './context';
 import {
   THREAD_SPAWN,
@@ -617,7 +617,7 @@ export class RuntimeFacts {
     const aliases = [...aliasNames(text)].map(escapeRegExp);
     const calls = callsNamed(root, text, BUILD).map((c) => c.call);
     const runtimeNames = ['Runtime', ...aliases].join('|');
-    for (const m of text.matchAll(new RegExp(`(?<![${IDENT_CHAR}])(?:${runtimeNames})\\s*::\\s*(new)(?![${IDENT_CHAR}])`, 'dg'))) {
+    for (const m of text.matchAll(regexOf(`(?<![${IDENT_CHAR}])(?:${runtimeNames})\\s*::\\s*(new)(?![${IDENT_CHAR}])`, 'dg'))) {
       const call = callNamedAt(root, m.indices![1][0], 3);
       if (call) calls.push(call);
     }
@@ -630,7 +630,7 @@ export class RuntimeFacts {
     // Runtime-typed fns and statics: the fns and statics whose signature spells a runtime type's
     // name (or an alias), and the statics whose value builds a runtime.
     const candidates = new Map<number, SyntaxNode>();
-    const typeWords = new RegExp(`\\b(?:${['Runtime', 'Handle', 'LocalSet', 'Builder', ...aliases].join('|')})\\b`, 'g');
+    const typeWords = regexOf(`\\b(?:${['Runtime', 'Handle', 'LocalSet', 'Builder', ...aliases].join('|')})\\b`, 'g');
     for (const m of text.matchAll(typeWords)) {
       // A signature's type follows `->` or `static` with no brace between (braces open bodies and values).
       const from = Math.max(text.lastIndexOf('{', m.index!), text.lastIndexOf('}', m.index!)) + 1;
@@ -696,7 +696,7 @@ export class RuntimeFacts {
     let found: RuntimeItem | null = null;
     // Asked again while finding it (a static whose value names itself): not found.
     this.targeted.set(path, null);
-    const re = new RegExp(`\\b(?:fn|static(?:\\s+(?:ref|mut))?)\\s+((?:r#)?${escapeRegExp(name)})(?![${IDENT_CHAR}])`, 'dg');
+    const re = regexOf(`\\b(?:fn|static(?:\\s+(?:ref|mut))?)\\s+((?:r#)?${escapeRegExp(name)})(?![${IDENT_CHAR}])`, 'dg');
     // A static's value builds a runtime: its calls looked at here (the file's constructions are not collected).
     const builds = (value: SyntaxNode | null) =>
       !!value && [value, ...value.descendantsOfType('call_expression')].some((c) => c.type === 'call_expression' && this.isConstruction(c));
