@@ -35,10 +35,12 @@ import type { FileConfig, LintMessage } from './types';
  * through), worker threads cost more than they save. A worker is ready
  * after 0.1–0.2 s, its code is not optimised yet, and its index answers
  * again what the main thread's answered (summaries are shared, the text
- * searches are not). Measured on a 2-core machine, as new processes:
- * tokio 1.24 (0.8 MiB through the prefilter) 1.2–1.6 s either way; the
- * generated corpus of 339 files (0.2 MiB) slower with a worker; 3,000
- * files (2 MiB) 3.7–4.2 s with one against 4.8–5.2 s without.
+ * searches are not). Measured on a 2-core machine: in a new process, tokio
+ * 1.24 (0.7 MiB through the prefilter) took a median 1.30 s with a worker
+ * against 1.43 s without (16 alternating runs, minimums equal), async-std
+ * (0.1 MiB) was slower with one, 3,000 generated files (2 MiB) 4.5 s with
+ * one against 5.0 s without; in a warm process a worker costs on tokio
+ * (0.63 against 0.48 s). A compromise.
  */
 export const PARALLEL_MIN_BYTES = 1024 * 1024;
 
@@ -203,6 +205,8 @@ async function lintStarted(
     passing++;
     likely.add(f.filePath);
   });
+  // The codes lexed for the prefilter serve the index too.
+  for (const f of prefilterInputs) if (f.code !== undefined) project.codeFor(f.filePath, f.text, f.code);
   // The rest of the crates: read now when workers may need the texts or the
   // cache looks every file up, else when the index needs them.
   const universe = [...files];

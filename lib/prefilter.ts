@@ -58,7 +58,8 @@ export function mayReport(
     else words.push(p);
   }
   const code = (): string => {
-    if (file.code === undefined) file.code = codeText(file.text);
+    // The project's code of the file when it holds this text: lexed once for both.
+    if (file.code === undefined) file.code = file.project?.codeFor(file.filePath, file.text) ?? codeText(file.text);
     return file.code ?? file.text;
   };
   // Words: on the raw text first (most files fail there, unlexed), then on the code.

@@ -490,6 +490,19 @@ export class ProjectIndex {
   }
 
   /**
+   * The code of a file registered with this text (lexed once for the index
+   * and the prefilter alike); undefined for any other text. `lexed`: the
+   * code the caller already has (codeText's answer), kept instead.
+   */
+  codeFor(filePath: string, text: string, lexed?: string | null): string | undefined {
+    const abs = path.resolve(filePath);
+    if (this.texts.get(abs) !== text) return undefined;
+    const d = this.derive(abs);
+    if (lexed !== undefined) d.code ??= lexed ?? text;
+    return this.codeOf(abs) ?? undefined;
+  }
+
+  /**
    * Whether a file's code holds `name` as a whole word (null: its code is
    * not known). A substring search, then a regex: no set of every word of
    * every file is built (thousands of files hold a common name somewhere).

@@ -90,6 +90,23 @@ describe('compilation targets (Cargo\'s layout)', () => {
   });
 });
 
+describe('code text', () => {
+  it('is lexed once for the prefilter and the index: codeFor keeps a code given, for the registered text only', () => {
+    const text = 'fn f() { /* block_on */ g("spawn"); }\n';
+    const project = new ProjectIndex();
+    project.addOnDemand([{ filePath: '/p/src/a.rs', text }]);
+    expect(project.codeFor('/p/src/a.rs', 'fn other() {}\n', 'x')).toBeUndefined();
+    expect(project.codeFor('/p/src/b.rs', text)).toBeUndefined();
+    const lexed = 'fn f() {   g(" "); }\n';
+    expect(project.codeFor('/p/src/a.rs', text, lexed)).toBe(lexed);
+    expect(project.codeFor('/p/src/a.rs', text)).toBe(lexed);
+    // Lexed by the index when nobody gave it one.
+    const fresh = new ProjectIndex();
+    fresh.addOnDemand([{ filePath: '/p/src/a.rs', text }]);
+    expect(fresh.codeFor('/p/src/a.rs', text)).not.toMatch(/block_on|spawn/);
+  });
+});
+
 describe('runtime reachability', () => {
   const dir = path.join(crates, 'reachable-chain', 'src');
   const config = path.join(dir, 'config.rs');
