@@ -45,37 +45,6 @@ const USE_DECL = /\buse\b[^;]*;/g;
 const USE_AS = /\buse\b[^;]*\bas\b/;
 const USE_ALIAS = new RegExp(`(${IDENT})\\s+as\\s+(${IDENT})`, 'g');
 
-/**
- * The names of the runtime accessors a file's code may define, found
- * without parsing (a superset: every static, and every fn whose signature
- * names a runtime type or an alias of one).
- */
-export function accessorCandidates(code: string): Set<string> {
-  const out = new Set<string>();
-  const types = ['Runtime', 'Builder', 'Handle', 'LocalSet'];
-  for (const [decl] of code.matchAll(USE_DECL)) {
-    if (ACCESSOR_WORDS[0].test(decl)) for (const m of decl.matchAll(USE_ALIAS)) types.push(m[2]);
-  }
-  const typeWord = new RegExp(`(?:^|[^A-Za-z0-9_\\u00a1-\\uffff#])(?:${types.map(escapeRegExp).join('|')})(?![A-Za-z0-9_\\u00a1-\\uffff])`);
-  for (const m of code.matchAll(STATIC_NAME)) out.add(m[1]);
-  for (const m of code.matchAll(FN_NAME)) if (typeWord.test(signature(code, m.index! + m[0].length))) out.add(m[1]);
-  return out;
-}
-
-/** A fn's signature after its name: up to its body or `;`, brackets and parentheses balanced. */
-function signature(code: string, from: number): string {
-  let depth = 0;
-  const end = Math.min(code.length, from + 4000);
-  for (let i = from; i < end; i++) {
-    const c = code.charCodeAt(i);
-    if (c === 40 || c === 91) depth++;
-    else if (c === 41 || c === 93) depth--;
-    else if ((c === 123 || c === 59) && depth <= 0) return code.slice(from, i);
-  }
-  return code.slice(from, end);
-}
-
-
 export interface Reachability {
   /** The sync fn holding the call, as users name it (`load_config`, `Type::f`). */
   fn: string;
@@ -150,7 +119,6 @@ export class ProjectIndex {
     {
       code?: string;
       useWords?: Set<string>;
-      candidates?: Set<string>;
       own?: Set<string>;
       accessorTexts?: AccessorText[];
     }
@@ -451,6 +419,12 @@ export class ProjectIndex {
   private registeredText(abs: string): string | null | undefined {
     const p = this.pending.get(abs);
     return p ? this.textOf(p) : this.texts.get(abs);
+  }
+
+  /** The statics and runtime-typed fns of a file's code (lib/index/shared-text.ts), read once. */
+  private accessorTextsOf(abs: string, code: string): AccessorText[] {
+    const d = this.derive(abs);
+    return (d.accessorTexts ??= accessorTexts(code));
   }
 
   /** The code of a file whose text, then code, holds ACCESSOR_WORDS (null for any other file: not lexed). */
@@ -855,12 +829,8 @@ export class ProjectIndex {
     const text = this.registeredText(abs);
     if (text === null) return [];
     if (text === undefined) return (this.files.get(abs)?.summary.runtimeAccessors ?? []).map((a) => a.name);
-    const d = this.derive(abs);
-    if (!d.candidates) {
-      const code = this.accessorCode(abs, text);
-      d.candidates = code === null ? new Set() : accessorCandidates(code);
-    }
-    return d.candidates;
+    const code = this.accessorCode(abs, text);
+    return code === null ? [] : this.accessorTextsOf(abs, code).map((a) => a.name);
   }
 
   /**
@@ -921,8 +891,7 @@ export class ProjectIndex {
       }
       const code = text === null ? null : this.accessorCode(abs, text);
       if (code === null) continue;
-      const d = this.derive(abs);
-      texts.push((d.accessorTexts ??= accessorTexts(code)));
+      texts.push(this.accessorTextsOf(abs, code));
     }
     texts.push([...summarised].map((name) => ({ key: name, name, owner: null, shares: true, body: '', words: new Set<string>() })));
     return (this.sharedKeys = sharedAccessorKeys(texts));
