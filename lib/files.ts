@@ -74,12 +74,14 @@ export function discoverFiles(opts: DiscoverOptions = {}): Discovery {
     return !!opts.isIgnoredByConfig && opts.isIgnoredByConfig(abs, isDir);
   };
 
-  const addFile = (abs: string) => {
-    let real: string;
-    try {
-      real = fs.realpathSync.native(abs);
-    } catch {
-      real = abs;
+  /** `real`: the file's real path when known (a regular file in a directory whose real path is known). */
+  const addFile = (abs: string, real?: string) => {
+    if (real === undefined) {
+      try {
+        real = fs.realpathSync.native(abs);
+      } catch {
+        real = abs;
+      }
     }
     const prev = byReal.get(real);
     if (prev === undefined || abs < prev) byReal.set(real, abs);
@@ -130,7 +132,8 @@ export function discoverFiles(opts: DiscoverOptions = {}): Discovery {
           (isLink ? deferred : stack).push(abs);
         } else if (isFile && entry.name.endsWith('.rs')) {
           if (isIgnored(abs, false, fallbackRoot) || !accept(abs)) continue;
-          addFile(abs);
+          // A regular file (not a link) is where its directory really is: no realpath(3) per file.
+          addFile(abs, isLink ? undefined : path.join(real, entry.name));
           found++;
         }
       }
