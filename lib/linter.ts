@@ -37,7 +37,10 @@ export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
   const project = opts.project ?? singleFileProject(source);
   const resolver = new Resolver(modulePathOf(source.filePath));
   const settings = opts.config.settings;
-  const ambientRuntime = settings.ambientRuntime === 'auto' ? project.hasTokioMain : settings.ambientRuntime === true;
+  // Asked only when a rule needs it ("auto" may read every file of the project).
+  let ambient: boolean | undefined;
+  const ambientRuntime = (): boolean =>
+    (ambient ??= settings.ambientRuntime === 'auto' ? project.hasTokioMain : settings.ambientRuntime === true);
   const messages: LintMessage[] = [];
   const errors: string[] = [];
 
@@ -61,7 +64,9 @@ export function lintSource(source: SourceFile, opts: LintOptions): FileLint {
       options: { ...rule.defaultOptions, ...setting.options },
       settings,
       project,
-      ambientRuntime,
+      get ambientRuntime() {
+        return ambientRuntime();
+      },
       enabledRules,
       contextOf,
       report(d: ReportDescriptor) {

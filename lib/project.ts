@@ -348,10 +348,11 @@ export class ProjectIndex {
   /** Whether any file of the project has a `#[tokio::main]` fn. */
   get hasTokioMain(): boolean {
     if (this.tokioMainCache !== null) return this.tokioMainCache;
-    let found = false;
-    for (const f of this.files.values()) if (f.summary.hasTokioMain) found = true;
-    // As the summary tests it: on the text without its BOM.
-    if (!found) for (const p of this.pending.values()) if (TOKIO_MAIN.test((this.textOf(p) ?? '').replace(/^\uFEFF/, ''))) found = true;
+    // The first one found ends the search (a pending file's text may have to be read for it).
+    const found =
+      [...this.files.values()].some((f) => f.summary.hasTokioMain) ||
+      // As the summary tests it: on the text without its BOM.
+      [...this.pending.values()].some((p) => TOKIO_MAIN.test((this.textOf(p) ?? '').replace(/^\uFEFF/, '')));
     return (this.tokioMainCache = found);
   }
 
