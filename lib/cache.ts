@@ -141,8 +141,8 @@ export class LintCache implements SummaryStore {
     readonly location: string,
     private readonly tool: string,
     replay: ReplayData | null,
-    /** The per-file line as read, parsed on first use. */
-    private filesText: Buffer | null,
+    /** Reads the per-file line (the rest of the file), on first use; null when gone or changed since. */
+    private filesText: Buffer | null | (() => Buffer | null),
   ) {
     this.replay = replay ?? { seen: {}, last: {} };
     if (!replay) this.dirty = true;
@@ -152,18 +152,22 @@ export class LintCache implements SummaryStore {
   static load(location: string, rules: ReadonlyMap<string, RuleModule<any>>): LintCache {
     const tool = toolFingerprint(rules);
     let replay: ReplayData | null = null;
-    let filesText: Buffer | null = null;
+    let filesText: Buffer | null | (() => Buffer | null) = null;
     try {
-      // The per-file line (most of the file) is decoded only when a run needs it.
-      const raw = fs.readFileSync(location);
-      const a = raw.indexOf(10);
-      const b = raw.indexOf(10, a + 1);
-      const header = JSON.parse(raw.toString('utf8', 0, a)) as Header;
+      // The per-file line (most of the file) is read only when a run needs it (a replay does not).
+      const head = readLines(location, 2);
+      const a = head.indexOf(10);
+      const b = head.indexOf(10, a + 1);
+      const header = JSON.parse(head.toString('utf8', 0, a)) as Header;
       if (a > 0 && b > a && header.format === FORMAT && header.tool === tool) {
-        const r = JSON.parse(raw.toString('utf8', a + 1, b)) as ReplayData;
+        const r = JSON.parse(head.toString('utf8', a + 1, b)) as ReplayData;
         if (isRecord(r.seen) && isRecord(r.last)) {
           replay = r;
-          filesText = raw.subarray(b + 1);
+          filesText = () => {
+            // The rest of the same file: another run may have saved a new one since.
+            const raw = fs.readFileSync(location);
+            return raw.subarray(0, b + 1).equals(head.subarray(0, b + 1)) ? raw.subarray(b + 1) : null;
+          };
         }
       }
     } catch {
@@ -172,12 +176,25 @@ export class LintCache implements SummaryStore {
     return new LintCache(location, tool, replay, filesText);
   }
 
+  /** The per-file line, read once (null: none, or unreadable). */
+  private filesLine(): Buffer | null {
+    if (typeof this.filesText === 'function') {
+      try {
+        this.filesText = this.filesText();
+      } catch {
+        this.filesText = null;
+      }
+    }
+    return this.filesText;
+  }
+
   /** The per-file entries, parsed on first use (a replay never needs them). */
   private get files(): Record<string, FileEntry> {
     if (this.filesData === null) {
       let data: unknown = null;
       try {
-        if (this.filesText) data = JSON.parse(this.filesText.toString('utf8'));
+        const text = this.filesLine();
+        if (text) data = JSON.parse(text.toString('utf8'));
       } catch {
         data = null;
       }
@@ -332,7 +349,7 @@ export class LintCache implements SummaryStore {
     };
     for (const f of Object.keys(this.replay.seen)) if (gone(f)) delete this.replay.seen[f];
     for (const f of Object.keys(this.replay.last)) if (gone(f)) delete this.replay.last[f];
-    let filesLine: string | Buffer = this.filesText ?? '{}';
+    let filesLine: string | Buffer = this.filesData ? '' : (this.filesLine() ?? '{}');
     if (this.filesData) {
       for (const f of Object.keys(this.filesData)) if (gone(f)) delete this.filesData[f];
       filesLine = JSON.stringify(this.filesData);
@@ -473,4 +490,24 @@ function codeFiles(dir: string): string[] {
     }
   }
   return out.sort();
+}
+
+/** The first `n` lines of a file (with their newlines; all of it when it has fewer), read in chunks. */
+function readLines(file: string, n: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let seen = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const got = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (got === 0) break;
+      chunks.push(chunk.subarray(0, got));
+      for (let i = chunk.indexOf(10); i >= 0 && i < got; i = chunk.indexOf(10, i + 1)) seen++;
+      if (seen >= n) break;
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as parser from '../lib/parser';
 import { runLint, RunOptions } from '../lib/run';
-import { cacheFilePath, STAT_GRACE_MS } from '../lib/cache';
+import { cacheFilePath, LintCache, STAT_GRACE_MS } from '../lib/cache';
 import * as lintFilesModule from '../lib/lint-files';
 import { ProjectIndex } from '../lib/project';
 import { createRule, RuleModule } from '../lib/rule';
@@ -309,6 +309,35 @@ describe('runLint with the cache', () => {
     const r = await cachedRun(root, { cacheLocation: 'blocker/cache.json' });
     expect(r.outcome.exitCode).toBe(2);
     expect(r.outcome.internalErrors).toEqual([expect.stringMatching(/^Cannot write the cache .*blocker\/cache\.json: /)]);
+  });
+});
+
+describe('the cache file', () => {
+  const summary = (filePath: string): FileSummary => ({ filePath, module: 'crate', fns: [], looseCalls: [], aliases: [], hasTokioMain: false });
+
+  test('the per-file line is read when first needed, from the same file; one saved by another run in between is not mixed in', () => {
+    const dir = crate();
+    const file = path.join(dir, 'cache');
+    // Entries of files that exist (a save drops the others).
+    const lib = path.join(dir, 'src', 'config.rs');
+    const main = path.join(dir, 'src', 'main.rs');
+    const a = LintCache.load(file, allRules);
+    a.set(lib, CONFIG, summary(lib));
+    a.save();
+    // Loaded: the summary comes from the file as it was when loaded.
+    expect(LintCache.load(file, allRules).get(lib, CONFIG)?.filePath).toBe(lib);
+    // Another run saves a cache with other replay data (its second line) after this one loaded.
+    const c = LintCache.load(file, allRules);
+    const other = LintCache.load(file, allRules);
+    other.see(lib, CONFIG, { size: CONFIG.length, mtimeMs: 1, ctimeMs: 1, readAt: 1 });
+    other.set(main, MAIN, summary(main));
+    other.save();
+    // c's per-file line would now come from another file: it starts empty instead.
+    expect(c.get(lib, CONFIG)).toBeUndefined();
+    expect(c.get(main, MAIN)).toBeUndefined();
+    // A fresh load sees the other run's cache whole.
+    const fresh = LintCache.load(file, allRules);
+    expect([fresh.get(lib, CONFIG)?.filePath, fresh.get(main, MAIN)?.filePath]).toEqual([lib, main]);
   });
 });
 

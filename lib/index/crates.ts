@@ -16,16 +16,25 @@ export interface CrateInfo {
 }
 
 const byDir = new Map<string, CrateInfo | null>();
+/** crateOf by the path as asked (path.resolve costs more than the lookup: runs ask for every file, often). */
+const byFile = new Map<string, CrateInfo | null>();
 
 /** Forgets every manifest and target layout read (the language server, after a `Cargo.toml` or `main.rs` came or went). */
 export function forgetLayouts(): void {
   byDir.clear();
+  byFile.clear();
   mainIn.clear();
 }
 
 /** The crate a file belongs to, or null when no Cargo.toml with a package is above it. */
 export function crateOf(filePath: string): CrateInfo | null {
-  return crateOfDir(path.dirname(path.resolve(filePath)));
+  let found = byFile.get(filePath);
+  if (found === undefined) {
+    found = crateOfDir(path.dirname(path.resolve(filePath)));
+    // A relative path means another file as the working directory changes: only absolute ones are kept.
+    if (path.isAbsolute(filePath)) byFile.set(filePath, found);
+  }
+  return found;
 }
 
 function crateOfDir(dir: string): CrateInfo | null {
