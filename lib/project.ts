@@ -182,14 +182,39 @@ export class ProjectIndex {
   /** (Re)indexes one file; the editor calls this for the file being edited. */
   update(filePath: string, text: string): void {
     const stored = this.summaryStore?.get(filePath, text);
-    if (stored) this.addSummary(filePath, stored);
-    else this.updateSource(new SourceFile(filePath, text));
+    if (stored) {
+      this.setText(filePath, text);
+      this.addSummary(filePath, stored);
+    } else this.updateSource(new SourceFile(filePath, text));
   }
 
   updateSource(source: SourceFile): void {
     const summary = summarize(source, new Resolver(modulePathOf(source.filePath)));
+    const text = source.withBOM(source.text);
+    this.setText(source.filePath, text);
     this.addSummary(source.filePath, summary);
-    this.summaryStore?.set(source.filePath, source.withBOM(source.text), summary);
+    this.summaryStore?.set(source.filePath, text, summary);
+  }
+
+  /**
+   * The text a file has now (an edit, a change on disk), when the index
+   * knew another: what the answers from text read of the old one goes.
+   */
+  private setText(filePath: string, text: string): void {
+    const abs = path.resolve(filePath);
+    const known = this.texts.get(abs);
+    if (known === text || (known === undefined && !this.ranks.has(abs))) return;
+    this.texts.set(abs, text);
+    this.derived.delete(abs);
+    this.textsChanged();
+  }
+
+  /** Forgets what was read from the texts of every file (a file's text came, went or changed). */
+  private textsChanged(): void {
+    this.accessorFileList = null;
+    this.sharedKeys = null;
+    this.useAliases = null;
+    this.fnNames.clear();
   }
 
   /** Indexes a file from a summary made earlier (plain data: a cache keeps them). */
@@ -328,9 +353,7 @@ export class ProjectIndex {
     this.ranks.delete(abs);
     this.texts.delete(abs);
     this.derived.delete(abs);
-    this.accessorFileList = null;
-    this.sharedKeys = null;
-    this.useAliases = null;
+    this.textsChanged();
     this.graphCache = null;
     this.changed();
   }
@@ -370,10 +393,7 @@ export class ProjectIndex {
       this.pending.set(abs, { filePath: abs, ...this.crateFor(abs), text: f.text });
       if (typeof f.text === 'string') this.texts.set(abs, f.text);
     }
-    this.accessorFileList = null;
-    this.sharedKeys = null;
-    this.useAliases = null;
-    this.fnNames.clear();
+    this.textsChanged();
     this.changed();
   }
 

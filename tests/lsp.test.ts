@@ -167,6 +167,36 @@ describe('the project', () => {
   });
 });
 
+describe('the project, read from text', () => {
+  const MAIN = 'mod rt;\n\nasync fn go() {\n    rt::shared().spawn(async {});\n}\n\nfn main() {}\n';
+  const RT = 'pub fn helper() {}\n';
+  const SHARED = [
+    'use tokio::runtime::{Builder, Runtime};',
+    '',
+    'pub fn shared() -> Runtime {',
+    '    Builder::new_multi_thread().build().unwrap()',
+    '}',
+    '',
+  ].join('\n');
+
+  test('an edited buffer replaces the text read from disk: a runtime accessor typed into it is seen by another file', async () => {
+    const root = crate({ 'src/main.rs': MAIN, 'src/rt.rs': RT });
+    const client = await start(root);
+    const mainUri = uriOf(path.join(root, 'src', 'main.rs'));
+    const rtUri = uriOf(path.join(root, 'src', 'rt.rs'));
+    await client.open(mainUri, MAIN);
+    expect((await client.diagnosticsFor(mainUri)).diagnostics).toEqual([]);
+    await client.open(rtUri, RT);
+    await client.diagnosticsFor(rtUri);
+    const n = client.diagnostics.length;
+    // Not saved: only the buffer defines the accessor.
+    await client.change(rtUri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: SHARED }]);
+    const after = await client.diagnosticsFor(mainUri, (d) => d.diagnostics.length > 0, n);
+    expect(after.diagnostics.map((d) => [d.code, d.range.start.line])).toEqual([['no-shared-runtime', 3]]);
+    expect(await client.stop()).toBe(0);
+  });
+});
+
 describe('configuration', () => {
   const TICK = 'async fn tick() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n';
 
