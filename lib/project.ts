@@ -121,6 +121,8 @@ export class ProjectIndex {
       useWords?: Set<string>;
       own?: Set<string>;
       accessorTexts?: AccessorText[];
+      /** accessorCode's answer. */
+      accessorCode?: string | null;
     }
   >();
   /** The registered files whose code may define runtime accessors. */
@@ -450,9 +452,12 @@ export class ProjectIndex {
 
   /** The code of a file whose text, then code, holds ACCESSOR_WORDS (null for any other file: not lexed). */
   private accessorCode(abs: string, text: string): string | null {
-    if (!ACCESSOR_WORDS.every((r) => r.test(text))) return null;
-    const code = this.codeOf(abs) ?? text;
-    return ACCESSOR_WORDS.every((r) => r.test(code)) ? code : null;
+    const d = this.derive(abs);
+    if (d.accessorCode === undefined) {
+      const code = ACCESSOR_WORDS.every((r) => r.test(text)) ? (this.codeOf(abs) ?? text) : null;
+      d.accessorCode = code !== null && ACCESSOR_WORDS.every((r) => r.test(code)) ? code : null;
+    }
+    return d.accessorCode;
   }
 
   private textOf(p: Pending): string | null {
