@@ -10,8 +10,8 @@
  *    matches its code (lib/prefilter.ts); other files are reported clean,
  *    unparsed. Each thread answers the index's questions on demand (the
  *    callers of a fn, found by name before parsing), and the summaries it
- *    makes go to the other threads: no file is summarised twice. Worker
- *    threads start as the run begins, when it may want them.
+ *    makes go to the other threads: no file is summarised twice. A worker
+ *    thread starts as soon as the run is known to want it.
  *
  * With fixing, files that changed are re-indexed and every file is fixed
  * again, up to `MAX_ROUNDS` rounds (lib/fix-rounds.ts). Outcomes come back
@@ -130,12 +130,9 @@ export function defaultThreads(): number {
 
 export async function lintFiles(input: { filePath: string; text: string }[], o: LintFilesOptions): Promise<LintFilesResult> {
   const files = input.map((f) => ({ filePath: path.resolve(f.filePath), text: f.text }));
-  // Workers take a while to start (modules, the parser): when the run may want them, they start
-  // now, while this thread lexes every file for the prefilter; those not wanted after all are stopped.
   const minBytes = o.parallelMinBytes ?? PARALLEL_MIN_BYTES;
-  const started = o.threads > 1 && files.reduce((n, f) => n + f.text.length, 0) >= minBytes
-    ? Array.from({ length: Math.min(o.threads - 1, files.length - 1) }, startWorker)
-    : [];
+  /** Workers started so far (lintStarted starts them as soon as it knows the run wants them). */
+  const started: Worker[] = [];
   try {
     return await lintStarted(files, o, started, minBytes);
   } catch (e) {
@@ -194,7 +191,13 @@ async function lintStarted(
   const configs = files.map((f) => o.configFor(f.filePath));
   const enabled = configs.map((c) => enabledRules(c, o.rules));
   const linted = new Set(files.map((f) => f.filePath));
-  // Workers when the files the prefilter lets through (without the index) hold enough text.
+  // Workers take a while to start (modules, the parser): each starts as soon as the run is known to
+  // want it — a worker per `minBytes` of text for the rules (the files the prefilter lets through
+  // without the index) or to summarise up front (a cold cache), beside the main thread. One started
+  // and stopped unused would cost the run more than the time it saves a run that wants it.
+  const want = (n: number) => {
+    while (started.length < Math.min(n, o.threads - 1, files.length - 1)) started.push(startWorker());
+  };
   let bytes = 0;
   let passing = 0;
   /** The files the prefilter lets through without the index: phase 1 keeps their parses for phase 2. */
@@ -204,6 +207,7 @@ async function lintStarted(
     bytes += f.text.length;
     passing++;
     likely.add(f.filePath);
+    if (passing > 1) want(Math.floor(bytes / minBytes));
   });
   // The codes lexed for the prefilter serve the index too.
   for (const f of prefilterInputs) if (f.code !== undefined) project.codeFor(f.filePath, f.text, f.code);
@@ -225,11 +229,10 @@ async function lintStarted(
   // The main thread is one of the threads: it works beside the workers, which the text to
   // summarise up front (split freely) or for the rules (past the main thread's share) calls for.
   const upFrontBytes = upFront.reduce((n, p) => n + textOf.get(p)!.length, 0);
-  const wanted = Math.max(upFrontBytes >= minBytes ? upFrontBytes : 0, bytes >= minBytes && passing > 1 ? bytes : 0);
-  const workers = o.threads > 1 && wanted > 0 ? Math.min(o.threads - 1, started.length, Math.max(1, Math.floor(wanted / minBytes))) : 0;
-  for (const w of started.splice(workers)) void stopWorker(w);
-  const pool = new Pool(started, universe, o, project);
-  stats.workers = workers;
+  want(Math.floor(upFrontBytes / minBytes));
+  // The pool owns them from here.
+  const pool = new Pool(started.splice(0), universe, o, project);
+  stats.workers = pool.size;
   const owner = new Map<string, number>();
 
   try {
@@ -383,6 +386,11 @@ class Pool {
   private readonly isReady = new Set<number>();
   /** Tasks the workers did. */
   workerTasks = 0;
+
+  /** Worker threads in the pool. */
+  get size(): number {
+    return this.workers.length;
+  }
 
   /** @param started worker threads started for this pool (it owns them from here). */
   constructor(started: Worker[], universe: { filePath: string; text: string }[], private readonly o: LintFilesOptions, private readonly project: ProjectIndex) {
