@@ -113,6 +113,21 @@ function ancestorsOf(node: SyntaxNode, last: Link[]): { chain: Link[]; from: num
 }
 type Parser = ParserType;
 
+/**
+ * The children of `node` of these types, in order — found with a cursor, so
+ * that only they become node objects (`namedChildren` makes one of every
+ * child: a file's top level or a long block is hundreds).
+ */
+export function childrenOfTypes(node: SyntaxNode, types: ReadonlySet<string>): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const cursor = node.walk();
+  if (!cursor.gotoFirstChild()) return out;
+  do {
+    if (types.has(cursor.nodeType)) out.push(cursor.currentNode);
+  } while (cursor.gotoNextSibling());
+  return out;
+}
+
 export type SyntaxNode = ParserType.SyntaxNode;
 export type Tree = ParserType.Tree;
 

@@ -4,7 +4,7 @@
  * block-scoped), `crate::`/`self::`/`super::`, and shadowing by local items
  * and bindings. Rules compare canonical paths, never raw text.
  */
-import { SyntaxNode, Tree } from './parser';
+import { childrenOfTypes, SyntaxNode, Tree } from './parser';
 import { KNOWN_PATHS } from './paths';
 import { aliasNames, wordRegex } from './calls';
 
@@ -24,6 +24,8 @@ const ITEM_TYPES = new Set([
   'function_item', 'mod_item', 'struct_item', 'enum_item', 'union_item', 'type_item',
   'trait_item', 'const_item', 'static_item',
 ]);
+/** The children of a scope that bind names in it. */
+const SCOPE_ENTRIES = new Set([...ITEM_TYPES, 'use_declaration', 'extern_crate_declaration']);
 
 /** The last segments of the paths the rules know (what a glob import can bind). */
 const KNOWN_LAST = new Set([...KNOWN_PATHS].map((p) => p.slice(p.lastIndexOf(':') + 1)));
@@ -289,7 +291,9 @@ export class Resolver {
     let scope = this.scopes.get(node.id);
     if (scope) return scope;
     scope = { uses: new Map(), globs: [], items: new Set() };
-    for (const item of node.namedChildren) {
+    // A file's or module's top level is long and mostly items: a cursor skips making nodes of the
+    // rest (attributes, comments); a block's statements are few (a cursor costs more there).
+    for (const item of node.type === 'block' ? node.namedChildren : childrenOfTypes(node, SCOPE_ENTRIES)) {
       if (item.type === 'use_declaration') {
         const arg = item.childForFieldName('argument');
         if (arg) this.collectUse(arg, [], scope, item);
