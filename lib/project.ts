@@ -20,13 +20,13 @@ import { SourceFile } from './source';
 import { Resolver } from './resolve';
 import { contextOf, enclosingFunction, isAsyncOwner } from './context';
 import { modulePathOf } from './modules';
-import { FileSummary, fnKey, summarize, TOKIO_MAIN } from './index/summary';
+import { FileSummary, fnKey, isAssociated, summarize, TOKIO_MAIN } from './index/summary';
 import { CallGraph, lastSegment, qualify, TRAIT_METHODS } from './index/graph';
 import { crateFiles, crateOf, targetOf } from './index/crates';
 import type { RuntimeAccessor } from './runtimes';
 import { AccessorText, accessorTexts, namesAccessor, sharedAccessorKeys } from './index/shared-text';
 import { codeText } from './prefilter';
-import { escapeRegExp, IDENT_CHAR, regexOf, wordRegex } from './calls';
+import { escapeRegExp, IDENT_CHAR, regexOf, wordAlternation, wordRegex } from './calls';
 
 /**
  * Words the code of a file holds when its summary may carry runtime
@@ -752,11 +752,13 @@ export class ProjectIndex {
    * is nothing to parse to find its callers (a `#[test]` fn, say). Files of
    * crates that cannot name the fn's (other test targets) are not read.
    */
-  private uncalled(name: string, definedIn: string): boolean {
+  private uncalled(name: string, definedIn: string, associated: boolean): boolean {
     const own = this.codeOf(definedIn);
     if (own === null) return false;
+    // A free fn is called by path only: `x.name` (a method, a field) is no call of it, as the graph has it.
+    const written = associated ? wordRegex(name, 'g') : notAfterDot(name, 'g');
     let count = 0;
-    for (const _ of own.matchAll(wordRegex(name, 'g'))) if (++count > 1) return false;
+    for (const _ of own.matchAll(written)) if (++count > 1) return false;
     const crate = this.crateIdOf(definedIn) ?? '';
     for (const abs of this.ranks.keys()) {
       if (abs === definedIn || !this.sees(this.crateIdOf(abs) ?? '', crate)) continue;
@@ -768,7 +770,7 @@ export class ProjectIndex {
         if (calls.some((c) => c.method === name || (c.path !== null && lastSegment(c.path) === name))) return false;
         continue;
       }
-      if (text.includes(name) && this.hasWord(abs, name) !== false) return false;
+      if (text.includes(name) && this.hasWord(abs, name) !== false && (associated || notAfterDot(name).test(this.codeOf(abs) ?? text))) return false;
     }
     return true;
   }
@@ -779,9 +781,9 @@ export class ProjectIndex {
    * fns whose calls land on it (by the graph's own resolution), their files'
    * neighbours by name, and so on up to the async callers.
    */
-  private followCallers(key: string, name: string, definedIn: string): void {
+  private followCallers(key: string, name: string, definedIn: string, associated: boolean): void {
     if (this.pending.size === 0 || this.followedKeys.has(key)) return;
-    if (this.uncalled(name, definedIn)) {
+    if (this.uncalled(name, definedIn, associated)) {
       this.followedKeys.add(key);
       return;
     }
@@ -1090,7 +1092,7 @@ export class ProjectIndex {
     const crateId = this.crateIdOf(path.resolve(filePath));
     if (!name || crateId === undefined) return null;
     const key = qualify(crateId, fnKey(new Resolver(modulePathOf(filePath)), fn, name));
-    this.followCallers(key, name, path.resolve(filePath));
+    this.followCallers(key, name, path.resolve(filePath), isAssociated(fn));
     const chain = this.graph.chain(key);
     if (!chain) return null;
     const k = key.slice(key.indexOf('|') + 1).split('::');
@@ -1099,6 +1101,14 @@ export class ProjectIndex {
   }
 }
 
+
+/**
+ * `name` as a whole word not written after a single `.` (`x.name`, `x. name`;
+ * a range `0..name()` still counts).
+ */
+function notAfterDot(name: string, flags = ''): RegExp {
+  return regexOf(`(?<!(?:^|[^.])\\.\\s*)${wordAlternation([name])}`, flags);
+}
 
 /** `fn name` (or `fn r#name`) as a whole word. */
 function fnDefinition(name: string): RegExp {

@@ -116,6 +116,23 @@ describe('demand-driven index = full index', () => {
     ]);
     expect(called.summarisedSize).toBeGreaterThan(0);
   });
+
+  it('a free fn is called by path only: its name written after a `.` (a method, a field) is no reason to look for callers', () => {
+    const test = { filePath: '/p/src/tests.rs', text: 'fn load() { futures::executor::block_on(async {}); }\nfn check(db: Db) { db.load(); db. load(); }\n' };
+    const other = { filePath: '/p/src/other.rs', text: 'async fn f(db: Db) { db.load(); }\n' };
+    const project = onDemand([test, other]);
+    expect(outcome(project, test, false).messages).toEqual([]);
+    expect(project.summarisedSize).toBe(0);
+    // A method of that name is called so: its callers are looked for, and found.
+    const method = { filePath: '/p/src/tests.rs', text: 'impl Db {\n    fn load(&self) { futures::executor::block_on(async {}); }\n}\n' };
+    const asMethod = onDemand([method, other]);
+    expect(outcome(asMethod, method, false).messages).toEqual([expect.stringMatching(/^2:22 no-block-on .*load.*async fn f/)]);
+    expect(asMethod.summarisedSize).toBeGreaterThan(0);
+    // And a path call (`0..load()` is one) still counts.
+    const ranged = { filePath: '/p/src/other.rs', text: 'async fn f() { for _ in 0..crate::tests::load() {} }\n' };
+    const viaPath = onDemand([test, ranged]);
+    expect(outcome(viaPath, test, false).messages).toEqual([expect.stringMatching(/^1:13 no-block-on .*load.*async fn f/)]);
+  });
 });
 
 /** mulberry32 */

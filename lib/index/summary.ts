@@ -257,6 +257,11 @@ function typeNameOf(owner: SyntaxNode): string | null {
   return t.text;
 }
 
+/** Whether a fn node is an associated fn (of an impl or a trait), which `x.name()` may call: else only paths can. */
+export function isAssociated(fn: SyntaxNode): boolean {
+  return implOrTrait(fn) !== null;
+}
+
 function implOrTrait(node: SyntaxNode): SyntaxNode | null {
   for (let n = node.parent; n; n = n.parent) {
     if (n.type === 'impl_item' || n.type === 'trait_item') return n;
