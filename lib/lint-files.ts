@@ -286,6 +286,14 @@ async function lintStarted(
     let changed: number[] = [];
     /** Whether another round could change anything (see LintTaskResult.changesAnswers, unsettled). */
     let again = false;
+    /** Of the files fixed in a round: those whose fix changed what the index answers, those left with fixes to apply. */
+    let answering: string[] = [];
+    let unsettled = new Set<number>();
+    const note = (r: LintTaskResult) => {
+      if (r.changesAnswers) answering.push(files[r.id].filePath);
+      if (r.unsettled) unsettled.add(r.id);
+      if (r.changesAnswers || r.unsettled) again = true;
+    };
     await pool.lint(tasks, owner, (r) => {
       account(r);
       const f = files[r.id];
@@ -296,24 +304,32 @@ async function lintStarted(
         current[r.id] = r.output;
         summaryOf[r.id] = r.summary;
         changed.push(r.id);
-        if (r.changesAnswers || r.unsettled) again = true;
+        note(r);
       } else if (o.cache && r.errors.length === 0 && r.internalError === undefined) {
         o.cache.storeMessages(f.filePath, f.text, { config: configs[r.id], reportUnusedDisableDirectives: o.reportUnusedDisableDirectives }, r.messages);
       }
       progress();
     });
 
-    // Fixing across files: re-index what changed, fix every file again — when that can change
-    // anything: some fix changed what the index answers, or left fixes unapplied. Otherwise every
-    // file would be linted again with the same answers and come out the same.
+    // Fixing across files: re-index what changed, fix again the files that can come out otherwise:
+    // those left with fixes to apply, and — when a fix changed what the index answers — the files
+    // of the crates that see a crate where it did (a test target sees only itself; the ambient
+    // runtime is the project's: every file when it changed). Any other file would be linted again
+    // with the same answers and come out the same.
     for (let round = 1; round < MAX_ROUNDS && changed.length && again; round++) {
       again = false;
       const updates: [string, FileSummary][] = changed.filter((i) => summaryOf[i]).map((i) => [files[i].filePath, summaryOf[i]!]);
+      const ambient = answering.length > 0 && project.hasTokioMain;
       project.addSummaries(updates);
       pool.broadcast(updates, new Map());
+      const everyFile = answering.length > 0 && project.hasTokioMain !== ambient;
+      const sees = project.crateSeeing(answering);
+      const redo = (i: number) => everyFile || unsettled.has(i) || sees(files[i].filePath);
+      answering = [];
+      unsettled = new Set();
       const tasksAgain: LintTask[] = [];
       files.forEach((f, i) => {
-        if (outcomes[i].internalError !== undefined || outcomes[i].cached) return;
+        if (outcomes[i].internalError !== undefined || outcomes[i].cached || !redo(i)) return;
         if (outcomes[i].skipped && !mayReport(enabled[i], { filePath: f.filePath, text: current[i], project }, o.reportUnusedDisableDirectives)) return;
         tasksAgain.push({ id: i, filePath: f.filePath, text: current[i], config: configs[i] });
       });
@@ -325,7 +341,7 @@ async function lintStarted(
         current[r.id] = r.output;
         summaryOf[r.id] = r.summary;
         next.push(r.id);
-        if (r.changesAnswers || r.unsettled) again = true;
+        note(r);
       });
       changed = next;
     }

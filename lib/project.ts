@@ -262,6 +262,19 @@ export class ProjectIndex {
   }
 
   /**
+   * Whether a file's crate sees the crate of one of these files (what the
+   * index answers for it may depend on their summaries then), as a test
+   * of a file asked for many files.
+   */
+  crateSeeing(filePaths: readonly string[]): (filePath: string) => boolean {
+    const theirs = [...new Set(filePaths.map((p) => this.crateIdOf(path.resolve(p)) ?? ''))];
+    return (filePath) => {
+      const from = this.crateIdOf(path.resolve(filePath)) ?? '';
+      return theirs.some((to) => this.sees(from, to));
+    };
+  }
+
+  /**
    * Whether code of crate `from` may name items of crate `to`: any crate a
    * package's library, a target only itself, a dir's shared modules the
    * targets beside them.

@@ -13,6 +13,7 @@ import { startWorker, stopWorker } from '../lib/lint-files';
 import { generateCorpus } from '../bench/corpus';
 import { copyCrate } from './crate-oracle';
 import { allRules } from '../rules';
+import { LintSession } from '../lib/session';
 
 const tmp: string[] = [];
 afterAll(() => {
@@ -108,5 +109,36 @@ describe('fixing across files', () => {
     const definitions = fs.readFileSync(path.join(dir, 'src', 'runtime', 'mod.rs'), 'utf8');
     expect(definitions.match(/#\[deprecated/g)).toHaveLength(2);
     expect(fs.readFileSync(path.join(dir, 'src', 'tool', 'router.rs'), 'utf8')).not.toMatch(/shared_runtime/);
+  });
+
+  it('lints again only the files whose answers a fix may change: a test target is seen by itself alone, a library by every crate', async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rustokio-rounds-')));
+    tmp.push(dir);
+    // The fix turns a thread's closure into a task: the calls in it count for the index now.
+    const spawning = 'fn work() {}\n\n#[tokio::test]\nasync fn t() {\n    std::thread::spawn(move || work());\n}\n';
+    const quiet = 'pub fn quiet() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n';
+    const files: Record<string, string> = {
+      'Cargo.toml': '[package]\nname = "rounds"\nversion = "0.1.0"\nedition = "2021"\n',
+      'src/lib.rs': quiet,
+      'tests/a.rs': spawning,
+      'tests/b.rs': quiet,
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    const linted = async () => {
+      const lint = jest.spyOn(LintSession.prototype, 'lint');
+      const out = await runLint({ cwd: dir, fixDryRun: true, threads: 1 });
+      const names = lint.mock.calls.map(([task]) => path.relative(dir, task.filePath)).sort();
+      lint.mockRestore();
+      return { names, changed: out.results.filter((r) => r.output !== undefined).map((r) => path.relative(dir, r.filePath)) };
+    };
+    // The fix in the test target: it alone is linted again.
+    expect(await linted()).toEqual({ changed: ['tests/a.rs'], names: ['src/lib.rs', 'tests/a.rs', 'tests/a.rs', 'tests/b.rs'] });
+    // The same fix in the library: every crate sees it, every file is linted again.
+    fs.writeFileSync(path.join(dir, 'src', 'lib.rs'), quiet + spawning.replace('#[tokio::test]\n', '').replace('fn t()', 'fn t2()'));
+    fs.writeFileSync(path.join(dir, 'tests', 'a.rs'), 'fn nothing() {}\n');
+    expect(await linted()).toEqual({ changed: ['src/lib.rs'], names: ['src/lib.rs', 'src/lib.rs', 'tests/b.rs', 'tests/b.rs'] });
   });
 });
