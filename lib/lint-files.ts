@@ -591,8 +591,8 @@ class Pool {
       for (let task = take(MAIN); task; task = take(MAIN)) {
         done(MAIN, this.main().lint(task), task);
         // Let the workers' replies in, and hand them their next tasks. Alone, now and then: the
-        // trees of the files linted are freed by finalizers that run only when the event loop
-        // turns (a run that never yields holds every tree it made).
+        // trees of the files linted are freed by finalizers, once V8 has collected their wrappers
+        // and the event loop turns (a run that never yields holds every tree it made).
         if (this.workers.length || ++n % FREE_EVERY === 0) await yieldToMessages();
       }
     };
