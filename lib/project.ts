@@ -896,9 +896,10 @@ export class ProjectIndex {
     const keys = this.sharedAccessorKeys();
     if (keys.size === 0) return out;
     const aliases = this.aliasClosure();
-    // A substring search of the raw text first: most files hold none of the names (their code,
-    // lexed, and words are not needed then).
+    // The raw text first, for every name at once: most files hold none of them (their code is not
+    // lexed then, nor each name looked for).
     const text = this.texts.get(abs);
+    if (text !== undefined && !this.sharedNamesRegex(keys, aliases).test(text)) return out;
     const holds = (n: string) => text === undefined || (text.includes(n) && (this.codeOf(abs) ?? text).includes(n));
     const words = { has: (n: string) => this.hasWord(abs, n) !== false };
     for (const k of keys) {
@@ -916,6 +917,22 @@ export class ProjectIndex {
       if (code === null || owners.some((o) => namesAccessor(code, words, `${o}::${name}`))) out.add(name);
     }
     return out;
+  }
+
+  private sharedNames: { keys: Set<string>; re: RegExp } | null = null;
+
+  /** Every name sharedAccessorsNamedIn may look for under these keys, as one whole-word regex. */
+  private sharedNamesRegex(keys: Set<string>, aliases: (name: string) => Set<string>): RegExp {
+    if (this.sharedNames?.keys !== keys) {
+      const names = new Set<string>();
+      for (const k of keys) {
+        const sep = k.lastIndexOf('::');
+        if (sep >= 0) names.add(k.slice(sep + 2));
+        else for (const n of [k, ...aliases(k)]) names.add(n);
+      }
+      this.sharedNames = { keys, re: new RegExp(wordAlternation(names)) };
+    }
+    return this.sharedNames.re;
   }
 
   /** The keys of the accessors of the project that may share a runtime (see maySeeSharedAccessor). */
