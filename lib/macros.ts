@@ -82,12 +82,13 @@ function wellKnownInvocations(text: string, tree: Tree): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   let last = -1;
   for (const m of text.matchAll(WELL_KNOWN)) {
-    const name = m[0].slice(0, m[0].search(/[\s!]/));
-    const id = tree.rootNode.descendantForIndex(m.index!, m.index! + name.length);
-    if (id.type !== 'identifier' || id.startIndex !== m.index) continue;
-    let inv = id.parent;
-    if (inv?.type === 'scoped_identifier') inv = inv.parent;
-    if (inv?.type !== 'macro_invocation' || inv.startIndex <= last) continue;
+    // The smallest node holding both the name and its `!` is the invocation (`a::name!` too: the
+    // path ends before the `!`); inside a token tree it is the token tree. No walk up from the name.
+    const inv = tree.rootNode.descendantForIndex(m.index!, m.index! + m[0].length);
+    if (inv.type !== 'macro_invocation' || inv.startIndex <= last) continue;
+    const macro = inv.childForFieldName('macro');
+    const name = macro?.type === 'scoped_identifier' ? macro.childForFieldName('name') : macro;
+    if (name?.startIndex !== m.index) continue;
     last = inv.startIndex;
     out.push(inv);
   }
