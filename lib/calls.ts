@@ -85,8 +85,9 @@ export function callsNamed(root: SyntaxNode, text: string, names: ReadonlySet<st
     const start = m.index!;
     // A callee's name is followed by its arguments or turbofish (a comment between aside): the
     // name in prose, a path or a type is not looked up in the tree.
-    if (!CALL_AFTER.has(text.charCodeAt(nextNonSpace(text, start + m[0].length)))) continue;
-    const call = callNamedAt(root, start, m[0].length);
+    const after = nextNonSpace(text, start + m[0].length);
+    if (!CALL_AFTER.has(text.charCodeAt(after))) continue;
+    const call = text.charCodeAt(after) === 40 ? callOpenedAt(root, start, m[0].length, after) : callNamedAt(root, start, m[0].length);
     if (!call || seen.has(call.id)) continue;
     seen.add(call.id);
     const name = m[0].startsWith('r#') ? m[0].slice(2) : m[0];
@@ -106,6 +107,21 @@ function nextNonSpace(text: string, from: number): number {
   let i = from;
   while (SPACE.has(text.charCodeAt(i))) i++;
   return i;
+}
+
+/**
+ * callNamedAt for a name followed by `(` at `open`: the smallest node
+ * holding both is the call when it is one (`name(`, `a::name(`, `x.name(`),
+ * found without a walk up from the name.
+ */
+function callOpenedAt(root: SyntaxNode, start: number, length: number, open: number): SyntaxNode | null {
+  const call = root.descendantForIndex(start, open + 1);
+  if (call.type !== 'call_expression') return null;
+  const f = call.childForFieldName('function');
+  const end = start + length;
+  if (!f || f.endIndex !== end) return null;
+  const name = f.type === 'identifier' ? f : f.type === 'scoped_identifier' ? f.childForFieldName('name') : f.type === 'field_expression' ? f.childForFieldName('field') : null;
+  return name && name.startIndex === start && name.endIndex === end ? call : null;
 }
 
 /** The call whose callee's name is the word at `start` (of `length`), if it is one. */
