@@ -65,11 +65,12 @@ export default createRule<Options>({
         if (relevant) candidates.push(loop);
       },
       'source_file:exit'() {
-        if (candidates.length === 0) return;
+        // Only uses in async code report: the file's channels are worked out only when there is one.
+        const inAsync = candidates.filter((node) => context.contextOf(node).kind === 'async');
+        if (inAsync.length === 0) return;
         const facts = channelFacts(source, resolver);
         const hits: { node: SyntaxNode; messageId: string; method: string; ref: EndpointRef }[] = [];
-        for (const node of candidates) {
-          if (context.contextOf(node).kind !== 'async') continue;
+        for (const node of inAsync) {
           const hit = flaggedUse(node, (e) => facts.endpointOf(e));
           if (hit) hits.push(hit);
         }
