@@ -258,10 +258,13 @@ async function lintStarted(
     let done = 0;
     const progress = () => o.onProgress?.(++done, files.length);
     const tasks: LintTask[] = [];
+    const askingIndex = enabled.map((rules) => rules.filter((r) => typeof r.meta.prefilter === 'function'));
     files.forEach((f, i) => {
       const config = configs[i];
       prefilterInputs[i].project = project;
-      if (!mayReport(enabled[i], prefilterInputs[i], o.reportUnusedDisableDirectives)) {
+      // A file the prefilter let through without the index passes with it; for the others only the
+      // rules whose prefilter asks the index may answer otherwise now.
+      if (!likely.has(f.filePath) && !mayReport(askingIndex[i], prefilterInputs[i])) {
         outcomes[i].skipped = true;
         stats.skipped++;
         progress();

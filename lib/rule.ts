@@ -23,8 +23,10 @@ export interface RuleMeta {
   /**
    * The words a file must hold, outside comments and strings, for the rule
    * to report anything in it: one regex, or several that must all match, or
-   * a test that may also ask the project (names defined in other files).
-   * A file no enabled rule's prefilter matches is not parsed (lib/prefilter.ts).
+   * a test that may also ask the project (names defined in other files;
+   * what the project says may only let more files through: a file a test
+   * passes without it, it passes with it). A file no enabled rule's
+   * prefilter matches is not parsed (lib/prefilter.ts).
    * Omit it when the rule may report in any file.
    */
   prefilter?: Prefilter;
