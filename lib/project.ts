@@ -425,15 +425,12 @@ export class ProjectIndex {
     this.addOnDemand(files, read);
   }
 
-  /** Pending files whose code (comments and strings aside) matches `re` (every one of them), in registration order. */
-  pendingMatching(re: RegExp | readonly RegExp[]): string[] {
-    const all = re instanceof RegExp ? [re] : re;
+  /** Pending files whose code (comments and strings aside) holds ACCESSOR_WORDS (accessorCode), in registration order. */
+  private pendingAccessorFiles(): string[] {
     const out: string[] = [];
     for (const p of this.pending.values()) {
       const text = this.textOf(p);
-      if (text === null || !all.every((r) => r.test(text))) continue;
-      const code = this.codeOf(p.filePath);
-      if (code === null || all.every((r) => r.test(code))) out.push(p.filePath);
+      if (text !== null && this.accessorCode(p.filePath, text) !== null) out.push(p.filePath);
     }
     return out;
   }
@@ -964,7 +961,7 @@ export class ProjectIndex {
    */
   private ensureAccessorFiles(forFile?: string, only?: ReadonlySet<string>): void {
     if (this.pending.size === 0) return;
-    this.accessorFileList ??= this.pendingMatching(ACCESSOR_WORDS);
+    this.accessorFileList ??= this.pendingAccessorFiles();
     let chosen = this.accessorFileList.filter((p) => this.pending.has(p));
     if (forFile !== undefined) {
       // Accessors of crates the file's cannot name (other test targets) are not its.
