@@ -129,7 +129,8 @@ export class ProjectIndex {
   private accessorFileList: string[] | null = null;
   /** `use … name as alias` of every registered file: name → aliases. */
   private useAliases: Map<string, Set<string>> | null = null;
-  private sharedKeys: Set<string> | null = null;
+  /** sharedAccessorKeys by the crates seen (`lib`: what every library sees; `t:<target>`: a target's). */
+  private readonly sharedKeys = new Map<string, Set<string>>();
   /** Keep the summaries made on demand for `takeMade` (a run on several threads shares them). */
   shareMade = false;
   private made: [string, FileSummary][] = [];
@@ -214,7 +215,7 @@ export class ProjectIndex {
   /** Forgets what was read from the texts of every file (a file's text came, went or changed). */
   private textsChanged(): void {
     this.accessorFileList = null;
-    this.sharedKeys = null;
+    this.sharedKeys.clear();
     this.useAliases = null;
     this.fnNames.clear();
   }
@@ -890,7 +891,7 @@ export class ProjectIndex {
   sharedAccessorsNamedIn(filePath: string, first = false): Set<string> {
     const abs = path.resolve(filePath);
     const out = new Set<string>();
-    const keys = this.sharedAccessorKeys();
+    const keys = this.sharedAccessorKeys(this.crateIdOf(abs) ?? '');
     if (keys.size === 0) return out;
     const aliases = this.aliasClosure();
     // The raw text first, for every name at once: most files hold none of them (their code is not
@@ -933,11 +934,17 @@ export class ProjectIndex {
   }
 
   /** The keys of the accessors of the project that may share a runtime (see maySeeSharedAccessor). */
-  private sharedAccessorKeys(): Set<string> {
-    if (this.sharedKeys) return this.sharedKeys;
+  private sharedAccessorKeys(from: string): Set<string> {
+    // A library sees the libraries; a target those and its own crates. What a crate sees sees no
+    // more than it (a library only libraries, a target's shared modules the libraries): the fixed
+    // point over the files of the crates `from` sees is what its code may meet.
+    const seen = this.nonLibrary.has(from) ? `t:${from}` : 'lib';
+    const known = this.sharedKeys.get(seen);
+    if (known) return known;
     const texts: AccessorText[][] = [];
     const summarised = new Set<string>();
     for (const abs of this.ranks.keys()) {
+      if (!this.sees(from, this.crateIdOf(abs) ?? '')) continue;
       const text = this.registeredText(abs);
       if (text === undefined) {
         // Summarised from a text not kept (or a cached summary): every accessor it defines.
@@ -949,7 +956,9 @@ export class ProjectIndex {
       texts.push(this.accessorTextsOf(abs, code));
     }
     texts.push([...summarised].map((name) => ({ key: name, name, owner: null, shares: true, body: '', words: new Set<string>() })));
-    return (this.sharedKeys = sharedAccessorKeys(texts));
+    const keys = sharedAccessorKeys(texts);
+    this.sharedKeys.set(seen, keys);
+    return keys;
   }
 
   /**

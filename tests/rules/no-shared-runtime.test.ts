@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import rule from '../../rules/no-shared-runtime';
 import { ruleTester } from '../rule-tester';
 import { prefilterOf } from '../helpers';
@@ -896,5 +899,36 @@ describe('no-shared-runtime prefilter', () => {
     // Summarised files whose text the index does not keep count with every accessor they define.
     const summarised = ProjectIndex.fromTexts([rt, { filePath: 'src/jobs.rs', text: 'fn f() { crate::rt::pool(); }' }]);
     expect(prefilter('fn f() { crate::rt::pool(); }', summarised)).toBe(true);
+  });
+
+  it('counts the accessors of the crates the file sees: a library sees no example target, a target sees the library', () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rustokio-seen-')));
+    try {
+      const files: Record<string, string> = {
+        'Cargo.toml': '[package]\nname = "seen"\nversion = "0.1.0"\n',
+        'src/lib.rs': 'pub mod rt;\npub mod jobs;\n',
+        'src/rt.rs': "use tokio::runtime::Runtime;\nstatic RT: OnceLock<Runtime> = OnceLock::new();\npub fn pool() -> &'static Runtime { RT.get().unwrap() }\n",
+        'src/jobs.rs': 'fn f() { other::spare().spawn(async {}); }\n',
+        'examples/tool.rs': 'fn main() { seen::rt::pool().spawn(async {}); }\n',
+        'examples/other.rs': "use tokio::runtime::Runtime;\nstatic SPARE: OnceLock<Runtime> = OnceLock::new();\npub fn spare() -> &'static Runtime { SPARE.get().unwrap() }\nfn main() {}\n",
+      };
+      for (const [rel, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+        fs.writeFileSync(path.join(root, rel), text);
+      }
+      const seenFrom = (rel: string) => {
+        const project = new ProjectIndex();
+        const file = path.join(root, rel);
+        project.addOnDemand([{ filePath: file, text: files[rel] }]);
+        project.addCratesOnDemand([file], (p) => fs.readFileSync(p, 'utf8'));
+        return prefilter(files[rel], project, file);
+      };
+      // `spare` shares a runtime, but in an example: the library cannot name it.
+      expect(seenFrom('src/jobs.rs')).toBe(false);
+      // The example names the library's `pool`.
+      expect(seenFrom('examples/tool.rs')).toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
