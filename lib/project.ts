@@ -766,10 +766,8 @@ export class ProjectIndex {
   private uncalled(name: string, definedIn: string, associated: boolean): boolean {
     const own = this.codeOf(definedIn);
     if (own === null) return false;
-    // A free fn is called by path only: `x.name` (a method, a field) is no call of it, as the graph has it.
-    const written = associated ? wordRegex(name, 'g') : notAfterDot(name, 'g');
-    let count = 0;
-    for (const _ of own.matchAll(written)) if (++count > 1) return false;
+    // Its name written where a call of it (or a `use` of it) may be, besides its definition.
+    if (mayCall(name, associated).test(own)) return false;
     const crate = this.crateIdOf(definedIn) ?? '';
     for (const abs of this.ranks.keys()) {
       if (abs === definedIn || !this.sees(this.crateIdOf(abs) ?? '', crate)) continue;
@@ -781,7 +779,7 @@ export class ProjectIndex {
         if (calls.some((c) => c.method === name || (c.path !== null && lastSegment(c.path) === name))) return false;
         continue;
       }
-      if (text.includes(name) && this.hasWord(abs, name) !== false && (associated || notAfterDot(name).test(this.codeOf(abs) ?? text))) return false;
+      if (text.includes(name) && mayCall(name, associated).test(this.codeOf(abs) ?? text)) return false;
     }
     return true;
   }
@@ -1139,11 +1137,15 @@ export class ProjectIndex {
 
 
 /**
- * `name` as a whole word not written after a single `.` (`x.name`, `x. name`;
- * a range `0..name()` still counts).
+ * `name` written where a call of the fn so named may be, as the call graph
+ * has calls: a whole word followed by what follows a callee (`(`, `::<`, a
+ * comment) or an item of a `use` (`,` `;` `}` `as`: an import may rename
+ * it); not its definition (`fn name`); and for a free fn, not after a
+ * single `.` (`x.name(..)` is a method; a range `0..name()` still counts).
  */
-function notAfterDot(name: string, flags = ''): RegExp {
-  return regexOf(`(?<!(?:^|[^.])\\.\\s*)${wordAlternation([name])}`, flags);
+function mayCall(name: string, associated: boolean): RegExp {
+  const notMethod = associated ? '' : '(?<!(?:^|[^.])\\.\\s*)';
+  return regexOf(`(?<!\\bfn\\s+)${notMethod}${wordAlternation([name])}(?=\\s*(?:[(/,;}]|::|as\\b))`);
 }
 
 /** `fn name` (or `fn r#name`) as a whole word. */

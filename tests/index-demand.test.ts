@@ -133,6 +133,18 @@ describe('demand-driven index = full index', () => {
     const viaPath = onDemand([test, ranged]);
     expect(outcome(viaPath, test, false).messages).toEqual([expect.stringMatching(/^1:13 no-block-on .*load.*async fn f/)]);
   });
+
+  it('looks for callers only where the name is written as a call or imported: not a variable or field of that name', () => {
+    const test = { filePath: '/p/src/tests.rs', text: 'fn load() { futures::executor::block_on(async {}); }\nfn check() { let load = 1; let _ = load + 1; }\n' };
+    const other = { filePath: '/p/src/other.rs', text: 'struct S { load: u8 }\nasync fn f(s: S) -> u8 { let load = s.load; load + 1 }\n' };
+    const project = onDemand([test, other]);
+    expect(outcome(project, test, false).messages).toEqual([]);
+    expect(project.summarisedSize).toBe(0);
+    // Imported under another name, and called so: found.
+    const renamed = { filePath: '/p/src/other.rs', text: 'use crate::tests::load as fetch;\nasync fn f() { fetch(); }\n' };
+    const viaAlias = onDemand([test, renamed]);
+    expect(outcome(viaAlias, test, false).messages).toEqual([expect.stringMatching(/^1:13 no-block-on .*load.*async fn f/)]);
+  });
 });
 
 /** mulberry32 */
