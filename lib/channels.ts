@@ -10,7 +10,7 @@
  * no-thread-spawn asks `mpscUseAt` whether a recv in a thread body belongs
  * to a channel that will be converted once the body is async.
  */
-import { query, SyntaxNode } from './parser';
+import { SyntaxNode } from './parser';
 import { callsNamed } from './calls';
 import { SourceFile } from './source';
 import { Resolver } from './resolve';
@@ -122,7 +122,8 @@ const PUNCTUATION = new Set(['(', ')', ',']);
 const CREATION_NAMES: ReadonlySet<string> = new Set(['channel', 'sync_channel']);
 const ENDPOINT_WORDS = /\b(?:Receiver|Sender|SyncSender)\b/;
 /** Declarations with a type (what may declare an endpoint), in one pass. */
-const TYPED_DECLARATIONS = '(field_declaration type: (_)) @field (parameter type: (_)) @param (let_declaration type: (_)) @let';
+const TYPED_DECLARATIONS = ['field_declaration', 'parameter', 'let_declaration'];
+const TYPED_AS: Record<string, 'field' | 'param' | 'let'> = { field_declaration: 'field', parameter: 'param', let_declaration: 'let' };
 
 export class ChannelFacts {
   readonly channels: Channel[] = [];
@@ -141,7 +142,10 @@ export class ChannelFacts {
     // Typed fields, parameters and lets: an endpoint type spells `Receiver`, `Sender` or `SyncSender`.
     if (ENDPOINT_WORDS.test(source.text)) {
       const typed = { field: [] as SyntaxNode[], param: [] as SyntaxNode[], let: [] as SyntaxNode[] };
-      for (const c of query(TYPED_DECLARATIONS).captures(root)) typed[c.name as keyof typeof typed].push(c.node);
+      // Those with a type (a native walk: faster than a query's captures, nothing to compile).
+      for (const node of root.descendantsOfType(TYPED_DECLARATIONS)) {
+        if (node.childForFieldName('type')) typed[TYPED_AS[node.type]].push(node);
+      }
       for (const field of typed.field) this.addField(field);
       for (const param of typed.param) this.addParameter(param);
       for (const decl of typed.let) this.addAnnotatedLet(decl);
