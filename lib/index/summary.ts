@@ -4,12 +4,12 @@
  * threads): the fns of the file with their async-ness and the calls they
  * make, and the module-level imports other files may reach through.
  *
- * One query pass per file over the node types that matter (fns, body
- * owners, modules, impls, calls — not every token, as a walk would visit),
+ * One native pass per file over the node types that matter (fns, body
+ * owners, modules, impls, calls — not every token, as a JS walk would visit),
  * in document order, with a stack of the enclosing fns, body owners,
  * modules and impls: no parent walks per call.
  */
-import { query, SyntaxNode } from '../parser';
+import { SyntaxNode } from '../parser';
 import { SourceFile } from '../source';
 import { Resolver, segmentsOf } from '../resolve';
 import { isAsyncOwner } from '../context';
@@ -56,18 +56,14 @@ export interface FileSummary {
 export const TOKIO_MAIN = /^[ \t]*#[ \t]*\[[ \t]*(?:::)?tokio[ \t]*::[ \t]*main\b/m;
 /** A closure passed to one of these runs on another thread, not in the caller. */
 const THREAD_RUNNERS = /(?:^|::|\.)(?:spawn|spawn_blocking|spawn_unchecked|scope)$/;
-/** Subtrees that hold no fn and no call worth indexing (comments, strings and token trees hold no nodes the query asks for). */
+/** Subtrees that hold no fn and no call worth indexing (comments, strings and token trees hold no nodes the walk asks for). */
 const SKIP = ['use_declaration', 'attribute_item', 'inner_attribute_item', 'macro_definition'];
 const VISITED = [
   'function_item', 'closure_expression', 'async_block', 'const_item', 'static_item', 'mod_item', 'impl_item',
   'trait_item', 'call_expression',
 ];
-const SUMMARY_QUERY = [
-  ...[...VISITED, ...SKIP].map((t) => `(${t}) @${t}`),
-  // Calls that are awaited, and closures passed as arguments: asked here, not by a walk up from each.
-  '(await_expression (call_expression) @awaited)',
-  '(arguments (closure_expression) @argument)',
-].join('\n');
+/** What the summary walk visits: the types above, and awaits (whose calls are awaited). */
+const WALKED = [...VISITED, ...SKIP, 'await_expression'];
 const SKIPPED = new Set(SKIP);
 
 type Frame =
@@ -109,16 +105,18 @@ export function summarize(source: SourceFile, resolver: Resolver): FileSummary {
     }
   };
 
-  // Captures come by start; an outer node before the inner ones that start with it (a walk's order).
-  const captures = query(SUMMARY_QUERY).captures(root);
+  // One native walk over the node types that matter, in a walk's order (an outer node before the
+  // inner ones that start with it): faster than a query's captures, and nothing to compile.
   const awaited = new Set<number>();
-  const arguments_ = new Set<number>();
   const nodes: { type: string; node: SyntaxNode; start: number; end: number }[] = [];
   const modBodies: SyntaxNode[] = [];
-  for (const c of captures) {
-    if (c.name === 'awaited') awaited.add(c.node.id);
-    else if (c.name === 'argument') arguments_.add(c.node.id);
-    else nodes.push({ type: c.name, node: c.node, start: c.node.startIndex, end: c.node.endIndex });
+  for (const node of root.descendantsOfType(WALKED)) {
+    const type = node.type;
+    if (type === 'await_expression') {
+      // `f(..).await`: the awaited call is the expression's one named child.
+      const inner = node.firstNamedChild;
+      if (inner?.type === 'call_expression') awaited.add(inner.id);
+    } else nodes.push({ type, node, start: node.startIndex, end: node.endIndex });
   }
   nodes.sort((x, y) => x.start - y.start || y.end - x.end);
   let skipUntil = -1;
@@ -157,8 +155,10 @@ export function summarize(source: SourceFile, resolver: Resolver): FileSummary {
       case 'static_item': {
         const async = isAsyncOwner(node);
         let thread = false;
-        if (type === 'closure_expression' && !async && arguments_.has(node.id)) {
-          const runner = node.parent?.parent?.childForFieldName('function');
+        // A closure passed as an argument: to a thread runner, it runs on another thread.
+        const args = type === 'closure_expression' && !async ? node.parent : null;
+        if (args?.type === 'arguments') {
+          const runner = args.parent?.childForFieldName('function');
           thread = !!runner && THREAD_RUNNERS.test(source.getText(runner));
         }
         stack.push({ kind: 'owner', end, async, thread });
