@@ -1,6 +1,8 @@
 /**
- * The one tree-sitter parser of a process (or worker thread), and the queries
- * compiled against the Rust grammar. Everything else asks here for trees.
+ * The one tree-sitter parser of a process (or worker thread). Everything
+ * else asks here for trees. No queries: a native walk for node types
+ * (descendantsOfType) takes half their time and compiles nothing (a query
+ * costs 7-12 ms to compile in a new process).
  */
 import type ParserType = require('tree-sitter');
 
@@ -132,7 +134,6 @@ export type SyntaxNode = ParserType.SyntaxNode;
 export type Tree = ParserType.Tree;
 
 let parser: Parser | null = null;
-const queries = new Map<string, ParserType.Query>();
 
 function getParser(): Parser {
   if (!parser) {
@@ -149,13 +150,3 @@ export function parse(text: string, oldTree?: Tree): Tree {
   return getParser().parse(text, oldTree, { bufferSize });
 }
 
-/** A query compiled once per process and reused for every file. */
-export function query(source: string): ParserType.Query {
-  let q = queries.get(source);
-  if (!q) {
-    const { Parser, Rust } = treeSitter();
-    q = new Parser.Query(Rust as ParserType.Language, source);
-    queries.set(source, q);
-  }
-  return q;
-}
