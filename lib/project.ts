@@ -125,8 +125,8 @@ export class ProjectIndex {
       accessorCode?: string | null;
     }
   >();
-  /** The registered files whose code may define runtime accessors. */
-  private accessorFileList: string[] | null = null;
+  /** The registered files whose code may define runtime accessors: pendingAccessorFiles by the crates seen (`all`, or as sharedKeys has them). */
+  private readonly accessorFiles = new Map<string, string[]>();
   /** `use … name as alias` of every registered file: name → aliases. */
   private useAliases: Map<string, Set<string>> | null = null;
   /** sharedAccessorKeys by the crates seen (`lib`: what every library sees; `t:<target>`: a target's). */
@@ -214,7 +214,7 @@ export class ProjectIndex {
 
   /** Forgets what was read from the texts of every file (a file's text came, went or changed). */
   private textsChanged(): void {
-    this.accessorFileList = null;
+    this.accessorFiles.clear();
     this.sharedKeys.clear();
     this.useAliases = null;
     this.fnNames.clear();
@@ -426,10 +426,19 @@ export class ProjectIndex {
     this.addOnDemand(files, read);
   }
 
-  /** Pending files whose code (comments and strings aside) holds ACCESSOR_WORDS (accessorCode), in registration order. */
-  private pendingAccessorFiles(): string[] {
+  /**
+   * Pending files whose code (comments and strings aside) holds
+   * ACCESSOR_WORDS (accessorCode), in registration order; with `from`, of
+   * the crates it sees only (the others are not read).
+   */
+  private pendingAccessorFiles(from?: string): string[] {
+    const seen = from === undefined ? 'all' : this.nonLibrary.has(from) ? `t:${from}` : 'lib';
+    const known = this.accessorFiles.get(seen);
+    if (known) return known;
     const out: string[] = [];
+    this.accessorFiles.set(seen, out);
     for (const p of this.pending.values()) {
+      if (from !== undefined && !this.sees(from, p.crateId)) continue;
       const text = this.textOf(p);
       if (text !== null && this.accessorCode(p.filePath, text) !== null) out.push(p.filePath);
     }
@@ -968,13 +977,9 @@ export class ProjectIndex {
    */
   private ensureAccessorFiles(forFile?: string, only?: ReadonlySet<string>): void {
     if (this.pending.size === 0) return;
-    this.accessorFileList ??= this.pendingAccessorFiles();
-    let chosen = this.accessorFileList.filter((p) => this.pending.has(p));
-    if (forFile !== undefined) {
-      // Accessors of crates the file's cannot name (other test targets) are not its.
-      const from = this.crateIdOf(forFile) ?? '';
-      chosen = chosen.filter((p) => this.sees(from, this.pending.get(p)!.crateId));
-    }
+    // Accessors of crates the file's cannot name (other test targets) are not its.
+    const from = forFile === undefined ? undefined : (this.crateIdOf(forFile) ?? '');
+    let chosen = this.pendingAccessorFiles(from).filter((p) => this.pending.has(p));
     const known = forFile !== undefined && this.codeOf(forFile) !== null;
     const aliases = this.aliasClosure();
     // With `only`: the accessors named so (as defined, or through `use … as`), no others.
