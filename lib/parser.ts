@@ -18,8 +18,52 @@ function treeSitter(): { Parser: typeof ParserType; Rust: unknown } {
     // tree-sitter-rust has no type declarations of its own.
     bindings = preloaded ?? { Parser: require('tree-sitter'), Rust: require('tree-sitter-rust') };
     rememberParents(bindings.Parser);
+    readFieldsInJs(bindings.Parser, bindings.Rust);
   }
   return bindings;
+}
+
+/**
+ * A node's `id` and `startIndex` are asked for all the time (memo keys,
+ * positions), and each is a native call. The node object holds both in
+ * its fields — the binding's transfer layout: id (low, high), start byte
+ * (of the UTF-16 text), start row, start column, alias — so they are read
+ * there, when a parse of a sample shows the layout is the one expected
+ * (another version of the binding keeps the native getters).
+ */
+/** The binding's own getters readFieldsInJs replaced (for tests). */
+export const nativeGetters: { id?: (this: SyntaxNode) => number; startIndex?: (this: SyntaxNode) => number } = {};
+
+function readFieldsInJs(P: typeof ParserType, language: unknown): void {
+  const proto = (P as unknown as { SyntaxNode?: { prototype: object } }).SyntaxNode?.prototype;
+  const nativeId = proto && Object.getOwnPropertyDescriptor(proto, 'id')?.get;
+  const nativeStart = proto && Object.getOwnPropertyDescriptor(proto, 'startIndex')?.get;
+  if (!proto || !nativeId || !nativeStart || (nativeId as { inJs?: boolean }).inJs) return;
+  type Fields = SyntaxNode & Record<number, number>;
+  const id = function (this: Fields): number {
+    return this[0] + this[1] * 4294967296;
+  };
+  const startIndex = function (this: Fields): number {
+    return this[2] / 2;
+  };
+  const parser = new P();
+  parser.setLanguage(language as ParserType.Language);
+  const tree = parser.parse('// é\nfn été() -> u8 {\n    let s = "ü𝄞"; f(s, |x| x)\n}\nstruct S;\n');
+  const cursor = tree.walk();
+  let nodes = 0;
+  walk: for (;;) {
+    const n = cursor.currentNode as Fields;
+    if (id.call(n) !== nativeId.call(n) || startIndex.call(n) !== nativeStart.call(n)) return;
+    nodes++;
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) break walk;
+  }
+  if (nodes < 20) return;
+  (id as { inJs?: boolean }).inJs = true;
+  nativeGetters.id = nativeId as (this: SyntaxNode) => number;
+  nativeGetters.startIndex = nativeStart as (this: SyntaxNode) => number;
+  Object.defineProperty(proto, 'id', { get: id, configurable: true, enumerable: false });
+  Object.defineProperty(proto, 'startIndex', { get: startIndex, configurable: true, enumerable: false });
 }
 
 /**

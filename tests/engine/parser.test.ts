@@ -1,0 +1,47 @@
+/**
+ * lib/parser.ts reads a node's id and start offset from the node object's
+ * fields instead of a native call each: on every node of real files (and of
+ * broken and non-ASCII text), the values equal the binding's own getters.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { nativeGetters, parse, SyntaxNode } from '../../lib/parser';
+
+function rustFiles(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) rustFiles(p, out);
+    else if (e.name.endsWith('.rs')) out.push(p);
+  }
+  return out;
+}
+
+describe('node fields read in JS', () => {
+  it('give the id and start offset the binding gives, on every node', () => {
+    const texts = [
+      ...rustFiles(path.join(__dirname, '..', 'fixtures')).map((f) => fs.readFileSync(f, 'utf8')),
+      ...rustFiles(path.join(__dirname, '..', '..', 'examples')).map((f) => fs.readFileSync(f, 'utf8')),
+      'fn é() { let 𝄞 = "ü"; f(𝄞, |x| x) }\n',
+      'fn broken( { let x = ;\n',
+    ];
+    // Read before the first parse patches the getters, they are unset; after it, set.
+    parse('');
+    expect(nativeGetters.id).toBeDefined();
+    let nodes = 0;
+    const ids = new Set<number>();
+    for (const text of texts) {
+      const cursor = parse(text).walk();
+      walk: for (;;) {
+        const n: SyntaxNode = cursor.currentNode;
+        expect(n.id).toBe(nativeGetters.id!.call(n));
+        expect(n.startIndex).toBe(nativeGetters.startIndex!.call(n));
+        ids.add(n.id);
+        nodes++;
+        if (cursor.gotoFirstChild()) continue;
+        while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) break walk;
+      }
+    }
+    expect(nodes).toBeGreaterThan(10000);
+    expect(ids.size).toBeGreaterThan(1000);
+  });
+});
