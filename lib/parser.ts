@@ -23,17 +23,22 @@ function treeSitter(): { Parser: typeof ParserType; Rust: unknown } {
   return bindings;
 }
 
-/**
- * A node's `id` and `startIndex` are asked for all the time (memo keys,
- * positions), and each is a native call. The node object holds both in
- * its fields — the binding's transfer layout: id (low, high), start byte
- * (of the UTF-16 text), start row, start column, alias — so they are read
- * there, when a parse of a sample shows the layout is the one expected
- * (another version of the binding keeps the native getters).
- */
 /** The binding's own getters readFieldsInJs replaced (for tests). */
-export const nativeGetters: { id?: (this: SyntaxNode) => number; startIndex?: (this: SyntaxNode) => number } = {};
+export const nativeGetters: {
+  id?: (this: SyntaxNode) => number;
+  startIndex?: (this: SyntaxNode) => number;
+  type?: (this: SyntaxNode) => string;
+} = {};
 
+/**
+ * A node's `id`, `startIndex` and `type` are asked for all the time (memo
+ * keys, positions, dispatch), and each is a native call. The node object
+ * holds the first two in its fields — the binding's transfer layout: id
+ * (low, high), start byte (of the UTF-16 text), start row, start column,
+ * alias — so they are read there, when a parse of a sample shows the layout
+ * is the one expected (another version of the binding keeps the native
+ * getters); the type is kept per node object.
+ */
 function readFieldsInJs(P: typeof ParserType, language: unknown): void {
   const proto = (P as unknown as { SyntaxNode?: { prototype: object } }).SyntaxNode?.prototype;
   const nativeId = proto && Object.getOwnPropertyDescriptor(proto, 'id')?.get;
@@ -63,6 +68,15 @@ function readFieldsInJs(P: typeof ParserType, language: unknown): void {
   nativeGetters.id = nativeId as (this: SyntaxNode) => number;
   nativeGetters.startIndex = nativeStart as (this: SyntaxNode) => number;
   Object.defineProperty(proto, 'id', { get: id, configurable: true, enumerable: false });
+  // A node's type never changes: asked once per node object (the binding reuses a node's object).
+  const nativeType = Object.getOwnPropertyDescriptor(proto, 'type')?.get;
+  if (nativeType) {
+    nativeGetters.type = nativeType as (this: SyntaxNode) => string;
+    const type = function (this: SyntaxNode & { typeMemo?: string }): string {
+      return (this.typeMemo ??= nativeType.call(this) as string);
+    };
+    Object.defineProperty(proto, 'type', { get: type, configurable: true, enumerable: false });
+  }
   Object.defineProperty(proto, 'startIndex', { get: startIndex, configurable: true, enumerable: false });
 }
 

@@ -1,6 +1,6 @@
 /**
  * lib/parser.ts reads a node's id and start offset from the node object's
- * fields instead of a native call each: on every node of real files (and of
+ * fields instead of a native call each, and keeps its type per object: on every node of real files (and of
  * broken and non-ASCII text), the values equal the binding's own getters.
  */
 import * as fs from 'fs';
@@ -17,7 +17,7 @@ function rustFiles(dir: string, out: string[] = []): string[] {
 }
 
 describe('node fields read in JS', () => {
-  it('give the id and start offset the binding gives, on every node', () => {
+  it('give the id, start offset and type the binding gives, on every node', () => {
     const texts = [
       ...rustFiles(path.join(__dirname, '..', 'fixtures')).map((f) => fs.readFileSync(f, 'utf8')),
       ...rustFiles(path.join(__dirname, '..', '..', 'examples')).map((f) => fs.readFileSync(f, 'utf8')),
@@ -35,6 +35,8 @@ describe('node fields read in JS', () => {
         const n: SyntaxNode = cursor.currentNode;
         expect(n.id).toBe(nativeGetters.id!.call(n));
         expect(n.startIndex).toBe(nativeGetters.startIndex!.call(n));
+        expect(n.type).toBe(nativeGetters.type!.call(n));
+        expect(n.type).toBe(nativeGetters.type!.call(n));
         ids.add(n.id);
         nodes++;
         if (cursor.gotoFirstChild()) continue;
