@@ -23,12 +23,16 @@ function treeSitter(): { Parser: typeof ParserType; Rust: unknown } {
   return bindings;
 }
 
-/** The binding's own getters readFieldsInJs replaced (for tests). */
-export const nativeGetters: {
-  id?: (this: SyntaxNode) => number;
-  startIndex?: (this: SyntaxNode) => number;
-  type?: (this: SyntaxNode) => string;
-} = {};
+/**
+ * The binding's own getter that readFieldsInJs replaced (for tests; kept on
+ * the replacement, as the prototype is patched once per process); undefined
+ * when the getter was not replaced.
+ */
+export function nativeGetter(name: 'id' | 'startIndex' | 'type'): ((this: SyntaxNode) => unknown) | undefined {
+  const proto = (treeSitter().Parser as unknown as { SyntaxNode?: { prototype: object } }).SyntaxNode?.prototype;
+  const get = proto && Object.getOwnPropertyDescriptor(proto, name)?.get;
+  return (get as { native?: (this: SyntaxNode) => unknown } | undefined)?.native;
+}
 
 /**
  * A node's `id`, `startIndex` and `type` are asked for all the time (memo
@@ -65,16 +69,16 @@ function readFieldsInJs(P: typeof ParserType, language: unknown): void {
   }
   if (nodes < 20) return;
   (id as { inJs?: boolean }).inJs = true;
-  nativeGetters.id = nativeId as (this: SyntaxNode) => number;
-  nativeGetters.startIndex = nativeStart as (this: SyntaxNode) => number;
+  Object.assign(id, { native: nativeId });
+  Object.assign(startIndex, { native: nativeStart });
   Object.defineProperty(proto, 'id', { get: id, configurable: true, enumerable: false });
   // A node's type never changes: asked once per node object (the binding reuses a node's object).
   const nativeType = Object.getOwnPropertyDescriptor(proto, 'type')?.get;
   if (nativeType) {
-    nativeGetters.type = nativeType as (this: SyntaxNode) => string;
     const type = function (this: SyntaxNode & { typeMemo?: string }): string {
       return (this.typeMemo ??= nativeType.call(this) as string);
     };
+    Object.assign(type, { native: nativeType });
     Object.defineProperty(proto, 'type', { get: type, configurable: true, enumerable: false });
   }
   Object.defineProperty(proto, 'startIndex', { get: startIndex, configurable: true, enumerable: false });
