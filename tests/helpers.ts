@@ -1,4 +1,6 @@
 /** Small helpers shared by tests. */
+import * as fs from 'fs';
+import * as path from 'path';
 import { FileConfig } from '../lib/types';
 import type { RuleModule } from '../lib/rule';
 import type { ProjectIndex } from '../lib/project';
@@ -15,4 +17,14 @@ export function recommendedConfig(settings: Partial<FileConfig['settings']> = {}
 export function prefilterOf(rule: RuleModule<any>): (code: string, project?: ProjectIndex, filePath?: string) => boolean {
   const test = rule.meta.prefilter as (file: { filePath: string; text: string; code: string; project?: ProjectIndex }) => boolean;
   return (code, project, filePath = 'src/jobs.rs') => test({ filePath, text: code, code, project });
+}
+
+/** Every `.rs` file under a directory. */
+export function rustFiles(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) rustFiles(p, out);
+    else if (e.name.endsWith('.rs')) out.push(p);
+  }
+  return out;
 }

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { callsNamed } from '../../lib/calls';
 import { SyntaxNode } from '../../lib/parser';
 import { SourceFile } from '../../lib/source';
+import { rustFiles } from '../helpers';
 
 const NAMES = new Set(['spawn', 'block_on', 'sleep', 'recv', 'send']);
 
@@ -20,15 +21,6 @@ function calleeName(call: SyntaxNode): string | null {
   if (f.type === 'scoped_identifier') return f.childForFieldName('name')?.text ?? null;
   if (f.type === 'field_expression') return f.childForFieldName('field')?.text ?? null;
   return null;
-}
-
-function rustFiles(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) rustFiles(p, out);
-    else if (e.name.endsWith('.rs')) out.push(p);
-  }
-  return out;
 }
 
 describe('calls found by name (lib/calls.ts)', () => {

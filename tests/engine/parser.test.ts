@@ -6,15 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { nativeGetter, parse, SyntaxNode } from '../../lib/parser';
-
-function rustFiles(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) rustFiles(p, out);
-    else if (e.name.endsWith('.rs')) out.push(p);
-  }
-  return out;
-}
+import { rustFiles } from '../helpers';
 
 describe('node fields read in JS', () => {
   it('give the id, start offset and type the binding gives, on every node', () => {
