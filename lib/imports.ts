@@ -21,19 +21,21 @@ interface Leaf {
 const MANAGED = /^(?:::)?(?:std::thread|std::sync::mpsc|tokio::runtime|futures::executor)\b/;
 
 /**
- * Counts the references to these names outside `use` declarations:
+ * The names among these with a reference outside `use` declarations:
  * identifiers that can name an import (the first segment of a path, or a
  * bare name; not the later segments of `tokio::time::sleep`). Found by name
- * in the text, each hit taken to its node: not every identifier visited.
+ * in the text, each hit taken to its node (not every identifier visited);
+ * a name found once is not looked at again.
  */
-export function referenceCounts(source: SourceFile, names: ReadonlySet<string>): Map<string, number> {
-  const counts = new Map<string, number>();
-  if (names.size === 0) return counts;
+export function referencedNames(source: SourceFile, names: ReadonlySet<string>): Set<string> {
+  const found = new Set<string>();
+  if (names.size === 0) return found;
   // The lowered tree: paths inside well-known macros are real paths there.
   const root = source.root;
   const uses = root.descendantsOfType('use_declaration').map((u) => [u.startIndex, u.endIndex]);
   const re = new RegExp(wordAlternation(names, false), 'g');
   for (const m of root.text.matchAll(re)) {
+    if (found.has(m[0])) continue;
     const start = m.index!;
     const end = start + m[0].length;
     const id = root.descendantForIndex(start, end);
@@ -42,9 +44,10 @@ export function referenceCounts(source: SourceFile, names: ReadonlySet<string>):
     const p = id.parent;
     // `a::b`: `b` names nothing by itself, unless the path is `::b`.
     if (p && (p.type === 'scoped_identifier' || p.type === 'scoped_type_identifier') && p.childForFieldName('name')?.id === id.id && p.childForFieldName('path')) continue;
-    counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+    found.add(m[0]);
+    if (found.size === names.size) break;
   }
-  return counts;
+  return found;
 }
 
 /**
@@ -61,19 +64,18 @@ export function unusedImportEdits(source: SourceFile, original: SourceFile): Tex
     collectLeaves(arg, '', leaves);
     uses.push({ use, arg, leaves });
   }
-  const names = new Set(uses.flatMap((u) => u.leaves.map((l) => l.name)));
-  if (names.size === 0) return [];
-  const before = referenceCounts(original, names);
-  const gone = new Set([...names].filter((n) => (before.get(n) ?? 0) > 0));
-  const now = referenceCounts(source, gone);
+  // Only these may go: a CamelCase name outside the managed paths may be a trait, used by its methods.
+  const removable = (l: Leaf) => MANAGED.test(l.path) || /^[a-z_]/.test(l.name);
+  const candidates = new Set(uses.flatMap((u) => u.leaves.filter(removable).map((l) => l.name)));
+  // Unreferenced now, first (most imports still are: the original text is searched for the rest only).
+  const stillUsed = referencedNames(source, candidates);
+  const unused = new Set([...candidates].filter((n) => !stillUsed.has(n)));
+  if (unused.size === 0) return [];
+  const usedBefore = referencedNames(original, unused);
+  const gone = new Set([...unused].filter((n) => usedBefore.has(n)));
   const edits: TextEdit[] = [];
   for (const { use, arg, leaves } of uses) {
-    const dead = new Set(
-      leaves
-        .filter((l) => gone.has(l.name) && (now.get(l.name) ?? 0) === 0)
-        .filter((l) => MANAGED.test(l.path) || /^[a-z_]/.test(l.name))
-        .map((l) => l.node.id),
-    );
+    const dead = new Set(leaves.filter((l) => gone.has(l.name) && removable(l)).map((l) => l.node.id));
     if (dead.size === 0) continue;
     const rendered = render(arg, dead);
     if (rendered === null) edits.push(removeLine(source, use));
