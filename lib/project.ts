@@ -233,6 +233,13 @@ export class ProjectIndex {
     this.changed();
   }
 
+  /** The summary the index holds of a file, when it was made from this text (as registered). */
+  summaryOfText(filePath: string, text: string): FileSummary | undefined {
+    const abs = path.resolve(filePath);
+    const entry = this.files.get(abs);
+    return entry && this.texts.get(abs) === text ? entry.summary : undefined;
+  }
+
   /**
    * Summaries another thread's index made on demand of the same texts: the
    * ones of files not summarised here yet are taken (what this index has

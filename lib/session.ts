@@ -132,7 +132,8 @@ export class LintSession {
         result.summary = summarize(run.source, resolver());
         // Another round of fixing across files is needed only if what the index answers may change,
         // or fixes are left that the passes did not apply.
-        result.changesAnswers = this.project.answersKey(summarize(source, resolver())) !== this.project.answersKey(result.summary);
+        const before = this.project.summaryOfText(task.filePath, task.text) ?? summarize(source, resolver());
+        result.changesAnswers = this.project.answersKey(before) !== this.project.answersKey(result.summary);
         result.unsettled = run.lint.messages.some((m) => isApplicable(m.fix, fixUnsafe));
         this.kept.set(task.filePath, run.source);
       }
