@@ -417,25 +417,9 @@ function readRegularFileStat(p: string): { raw: Buffer; stat: ReadStat } {
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new Error(st.isDirectory() ? 'it is a directory' : 'not a regular file (a FIFO, socket or device)');
-    return { raw: readAll(fd, st.size), stat: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, readAt } };
+    return { raw: fs.readFileSync(fd), stat: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, readAt } };
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-/** Every byte of an open file whose stat gave `size` (it may have grown since): one read when it did not. */
-function readAll(fd: number, size: number): Buffer {
-  let buf = Buffer.allocUnsafe(size + 1);
-  let n = 0;
-  for (;;) {
-    if (n === buf.length) {
-      const bigger = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(bigger, 0, 0, n);
-      buf = bigger;
-    }
-    const got = fs.readSync(fd, buf, n, buf.length - n, null);
-    if (got === 0) return buf.subarray(0, n);
-    n += got;
   }
 }
 
