@@ -125,11 +125,11 @@ export class ProjectIndex {
       accessorCode?: string | null;
     }
   >();
-  /** The registered files whose code may define runtime accessors: pendingAccessorFiles by the crates seen (`all`, or as sharedKeys has them). */
+  /** The registered files whose code may define runtime accessors: pendingAccessorFiles by the crates seen (`all`, or viewOf). */
   private readonly accessorFiles = new Map<string, string[]>();
   /** `use … name as alias` of every registered file: name → aliases. */
   private useAliases: Map<string, Set<string>> | null = null;
-  /** sharedAccessorKeys by the crates seen (`lib`: what every library sees; `t:<target>`: a target's). */
+  /** sharedAccessorKeys by the crates seen (viewOf). */
   private readonly sharedKeys = new Map<string, Set<string>>();
   /** Keep the summaries made on demand for `takeMade` (a run on several threads shares them). */
   shareMade = false;
@@ -280,6 +280,14 @@ export class ProjectIndex {
       const from = this.crateIdOf(path.resolve(filePath)) ?? '';
       return theirs.some((to) => this.sees(from, to));
     };
+  }
+
+  /**
+   * The crates crate `from` sees, as a key: `lib` for a library (every
+   * library sees the libraries), `t:<id>` for a target (those and its own).
+   */
+  private viewOf(from: string): string {
+    return this.nonLibrary.has(from) ? `t:${from}` : 'lib';
   }
 
   /**
@@ -439,7 +447,7 @@ export class ProjectIndex {
    * the crates it sees only (the others are not read).
    */
   private pendingAccessorFiles(from?: string): string[] {
-    const seen = from === undefined ? 'all' : this.nonLibrary.has(from) ? `t:${from}` : 'lib';
+    const seen = from === undefined ? 'all' : this.viewOf(from);
     const known = this.accessorFiles.get(seen);
     if (known) return known;
     const out: string[] = [];
@@ -783,7 +791,7 @@ export class ProjectIndex {
     const own = this.codeOf(definedIn);
     if (own === null) return false;
     // Its name written where a call of it (or a `use` of it) may be, besides its definition.
-    if (mayCall(name, associated).test(own)) return false;
+    if (callSite(name, associated).test(own)) return false;
     const crate = this.crateIdOf(definedIn) ?? '';
     for (const abs of this.ranks.keys()) {
       if (abs === definedIn || !this.sees(this.crateIdOf(abs) ?? '', crate)) continue;
@@ -795,7 +803,7 @@ export class ProjectIndex {
         if (calls.some((c) => c.method === name || (c.path !== null && lastSegment(c.path) === name))) return false;
         continue;
       }
-      if (text.includes(name) && mayCall(name, associated).test(this.codeOf(abs) ?? text)) return false;
+      if (text.includes(name) && callSite(name, associated).test(this.codeOf(abs) ?? text)) return false;
     }
     return true;
   }
@@ -844,7 +852,7 @@ export class ProjectIndex {
   /**
    * Whether `filePath` may name a runtime accessor that another file of a
    * crate it sees defines, from the texts alone (nothing is parsed): its
-   * code may refer to a name `accessorCandidates` finds in such a file, or
+   * code may refer to a name `accessorNamesOf` finds in such a file, or
    * to a `use … as` alias of one — the test by which `runtimeAccessors`
    * chooses the files to summarise for it. no-block-on's prefilter.
    */
@@ -875,7 +883,8 @@ export class ProjectIndex {
 
   /**
    * The names of the runtime accessors a registered file may define: its
-   * `accessorCandidates` when its code holds ACCESSOR_WORDS (none else); for
+   * statics and runtime-typed fns (`accessorTextsOf`) when its code holds
+   * ACCESSOR_WORDS (none else); for
    * a file summarised from a text not kept, its summary's accessors.
    */
   private accessorNamesOf(abs: string): Iterable<string> {
@@ -949,10 +958,9 @@ export class ProjectIndex {
 
   /** The keys of the accessors of the project that may share a runtime (see maySeeSharedAccessor). */
   private sharedAccessorKeys(from: string): Set<string> {
-    // A library sees the libraries; a target those and its own crates. What a crate sees sees no
-    // more than it (a library only libraries, a target's shared modules the libraries): the fixed
-    // point over the files of the crates `from` sees is what its code may meet.
-    const seen = this.nonLibrary.has(from) ? `t:${from}` : 'lib';
+    // What a crate sees sees no more than it (a library only libraries, a target's shared modules
+    // the libraries): the fixed point over the files of the crates `from` sees is what its code may meet.
+    const seen = this.viewOf(from);
     const known = this.sharedKeys.get(seen);
     if (known) return known;
     const texts: AccessorText[][] = [];
@@ -979,7 +987,7 @@ export class ProjectIndex {
    * The files that may define the runtime accessors `forFile` names (all of
    * them, without a file), summarised, and the files that re-export them.
    * A file whose code names none of an accessor file's candidates
-   * (`accessorCandidates`, through `use … as` aliases) cannot meet its
+   * (`accessorNamesOf`, through `use … as` aliases) cannot meet its
    * accessors, so that file is not parsed for it.
    */
   private ensureAccessorFiles(forFile?: string, only?: ReadonlySet<string>): void {
@@ -1155,7 +1163,7 @@ export class ProjectIndex {
  * it); not its definition (`fn name`); and for a free fn, not after a
  * single `.` (`x.name(..)` is a method; a range `0..name()` still counts).
  */
-function mayCall(name: string, associated: boolean): RegExp {
+function callSite(name: string, associated: boolean): RegExp {
   const notMethod = associated ? '' : '(?<!(?:^|[^.])\\.\\s*)';
   return regexOf(`(?<!\\bfn\\s+)${notMethod}${wordAlternation([name])}(?=\\s*(?:[(/,;}]|::|as\\b))`);
 }
