@@ -23,13 +23,18 @@ function treeSitter(): { Parser: typeof ParserType; Rust: unknown } {
   return bindings;
 }
 
+/** The prototype of the binding's node objects (its getters are patched here). */
+function nodePrototype(P: typeof ParserType): object | undefined {
+  return (P as unknown as { SyntaxNode?: { prototype: object } }).SyntaxNode?.prototype;
+}
+
 /**
  * The binding's own getter that readFieldsInJs replaced (for tests; kept on
  * the replacement, as the prototype is patched once per process); undefined
  * when the getter was not replaced.
  */
 export function nativeGetter(name: 'id' | 'startIndex' | 'type'): ((this: SyntaxNode) => unknown) | undefined {
-  const proto = (treeSitter().Parser as unknown as { SyntaxNode?: { prototype: object } }).SyntaxNode?.prototype;
+  const proto = nodePrototype(treeSitter().Parser);
   const get = proto && Object.getOwnPropertyDescriptor(proto, name)?.get;
   return (get as { native?: (this: SyntaxNode) => unknown } | undefined)?.native;
 }
@@ -44,10 +49,11 @@ export function nativeGetter(name: 'id' | 'startIndex' | 'type'): ((this: Syntax
  * getters); the type is kept per node object.
  */
 function readFieldsInJs(P: typeof ParserType, language: unknown): void {
-  const proto = (P as unknown as { SyntaxNode?: { prototype: object } }).SyntaxNode?.prototype;
+  const proto = nodePrototype(P);
   const nativeId = proto && Object.getOwnPropertyDescriptor(proto, 'id')?.get;
   const nativeStart = proto && Object.getOwnPropertyDescriptor(proto, 'startIndex')?.get;
-  if (!proto || !nativeId || !nativeStart || (nativeId as { inJs?: boolean }).inJs) return;
+  // Replaced already (a replacement keeps the getter it replaced).
+  if (!proto || !nativeId || !nativeStart || 'native' in nativeId) return;
   type Fields = SyntaxNode & Record<number, number>;
   const id = function (this: Fields): number {
     return this[0] + this[1] * 4294967296;
@@ -68,7 +74,6 @@ function readFieldsInJs(P: typeof ParserType, language: unknown): void {
     while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) break walk;
   }
   if (nodes < 20) return;
-  (id as { inJs?: boolean }).inJs = true;
   Object.assign(id, { native: nativeId });
   Object.assign(startIndex, { native: nativeStart });
   Object.defineProperty(proto, 'id', { get: id, configurable: true, enumerable: false });
@@ -95,7 +100,7 @@ function readFieldsInJs(P: typeof ParserType, language: unknown): void {
  * repeated ones free.
  */
 function rememberParents(P: typeof ParserType): void {
-  const proto = (P as unknown as { SyntaxNode?: { prototype: object } }).SyntaxNode?.prototype;
+  const proto = nodePrototype(P);
   const native = proto && Object.getOwnPropertyDescriptor(proto, 'parent')?.get;
   if (!proto || !native || (native as { remembered?: boolean }).remembered) return;
   const memo = new WeakMap<Tree, { parents: Map<number, SyntaxNode | null>; chain: Link[] }>();

@@ -1155,7 +1155,6 @@ export class ProjectIndex {
   }
 }
 
-
 /**
  * `name` written where a call of the fn so named may be, as the call graph
  * has calls: a whole word followed by what follows a callee (`(`, `::<`, a
