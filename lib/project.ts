@@ -1159,12 +1159,14 @@ export class ProjectIndex {
  * `name` written where a call of the fn so named may be, as the call graph
  * has calls: a whole word followed by what follows a callee (`(`, `::<`, a
  * comment) or an item of a `use` (`,` `;` `}` `as`: an import may rename
- * it); not its definition (`fn name`); and for a free fn, not after a
- * single `.` (`x.name(..)` is a method; a range `0..name()` still counts).
+ * it); not its definition (`fn name`). A free fn is not called after a
+ * single `.` (`x.name(..)` is a method; a range `0..name()` still counts);
+ * a fn of an impl or trait only after `.` or `::` (a bare `name(..)`, as
+ * `drop(x)`, calls a free fn: the graph resolves it in the module).
  */
 function callSite(name: string, associated: boolean): RegExp {
-  const notMethod = associated ? '' : '(?<!(?:^|[^.])\\.\\s*)';
-  return regexOf(`(?<!\\bfn\\s+)${notMethod}${wordAlternation([name])}(?=\\s*(?:[(/,;}]|::|as\\b))`);
+  const before = associated ? '(?<=(?:\\.|::)\\s*)' : '(?<!\\bfn\\s+)(?<!(?:^|[^.])\\.\\s*)';
+  return regexOf(`${before}${wordAlternation([name])}(?=\\s*(?:[(/,;}]|::|as\\b))`);
 }
 
 /** `fn name` (or `fn r#name`) as a whole word. */

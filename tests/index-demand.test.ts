@@ -134,6 +134,19 @@ describe('demand-driven index = full index', () => {
     expect(outcome(viaPath, test, false).messages).toEqual([expect.stringMatching(/^1:13 no-block-on .*load.*async fn f/)]);
   });
 
+  it('a fn of an impl is called after `.` or `::` only: a bare call of its name (a free fn, as `drop(x)`) is no reason to look for callers', () => {
+    const guard = { filePath: '/p/src/guard.rs', text: 'pub struct G;\nimpl G {\n    fn finish(&mut self) { futures::executor::block_on(async {}); }\n}\nfn done(g: G) { finish(g); }\n' };
+    const other = { filePath: '/p/src/other.rs', text: 'fn finish(g: G) {}\nasync fn f(g: G) { finish(g); }\n' };
+    const project = onDemand([guard, other]);
+    expect(outcome(project, guard, false).messages).toEqual([]);
+    expect(project.summarisedSize).toBe(0);
+    // Called by path: its callers are looked for, and found.
+    const viaPath = { filePath: '/p/src/other.rs', text: 'use crate::guard::G;\nasync fn f(mut g: G) { G::finish(&mut g); }\n' };
+    const called = onDemand([guard, viaPath]);
+    expect(outcome(called, guard, false).messages).toEqual([expect.stringMatching(/^3:28 no-block-on .*finish.*async fn f/)]);
+    expect(called.summarisedSize).toBeGreaterThan(0);
+  });
+
   it('looks for callers only where the name is written as a call or imported: not a variable or field of that name', () => {
     const test = { filePath: '/p/src/tests.rs', text: 'fn load() { futures::executor::block_on(async {}); }\nfn check() { let load = 1; let _ = load + 1; }\n' };
     const other = { filePath: '/p/src/other.rs', text: 'struct S { load: u8 }\nasync fn f(s: S) -> u8 { let load = s.load; load + 1 }\n' };
