@@ -33,9 +33,43 @@ function test(re: RegExp, s: string): boolean {
   return re.test(s);
 }
 
-function matchesWords(p: RegExp | readonly RegExp[], s: string): boolean {
-  return p instanceof RegExp ? test(p, s) : p.every((re) => test(re, s));
+type Words = RegExp | readonly RegExp[] | { words: readonly RegExp[]; code: (code: string) => boolean };
+
+function matchesWords(p: Words, s: string): boolean {
+  if (p instanceof RegExp) return test(p, s);
+  return (Array.isArray(p) ? (p as readonly RegExp[]) : (p as { words: readonly RegExp[] }).words).every((re) => test(re, s));
 }
+
+/** Words on the code, and then the code test of a prefilter that has one. */
+function matchesCode(p: Words, code: string): boolean {
+  return matchesWords(p, code) && (p instanceof RegExp || Array.isArray(p) || (p as { code: (c: string) => boolean }).code(code));
+}
+
+/**
+ * Whether code may name the std module `std::a::b` (`path` written so) as
+ * the resolver resolves names — within the file, following no re-export of
+ * another file: written out (`std::sync::mpsc`, `::std::thread`), through
+ * a `use` of std that may bind it or a module on its way (one naming its
+ * last segment, a glob, a rename, `self`, a module on the way with no path
+ * after it: `use std::{sync, thread};`), or through `extern crate std`. A
+ * file whose code cannot, holds no path that resolves into it.
+ */
+export function mayNameStd(code: string, path: string): boolean {
+  const segments = path.split('::').slice(1);
+  const last = segments[segments.length - 1];
+  const tests = (STD_TESTS[path] ??= {
+    written: new RegExp(`\\bstd\\s*::\\s*${segments.join('\\s*::\\s*')}\\b`),
+    binds: new RegExp(`\\b${last}\\b|\\*|\\bas\\b|\\bself\\b${segments.slice(0, -1).map((s) => `|\\b${s}\\b(?!\\s*::)`).join('')}`),
+  });
+  if (tests.written.test(code) || EXTERN_STD.test(code)) return true;
+  for (const m of code.matchAll(USE_DECL)) if (STD_WORD.test(m[0]) && tests.binds.test(m[0])) return true;
+  return false;
+}
+
+const STD_TESTS: Record<string, { written: RegExp; binds: RegExp }> = {};
+const EXTERN_STD = /\bextern\s+crate\s+std\b/;
+const STD_WORD = /\bstd\b/;
+const USE_DECL = /\buse\b[^;]*;/g;
 
 /**
  * Whether any of the rules could report in this file. Rules without a
@@ -49,7 +83,7 @@ export function mayReport(
   directives = false,
 ): boolean {
   if (directives && DIRECTIVE.test(file.text)) return true;
-  const words: (RegExp | readonly RegExp[])[] = [];
+  const words: Words[] = [];
   const tests: ((input: PrefilterInput) => boolean)[] = [];
   for (const rule of rules) {
     const p: Prefilter | undefined = rule.meta.prefilter;
@@ -64,7 +98,7 @@ export function mayReport(
   };
   // Words: on the raw text first (most files fail there, unlexed), then on the code.
   const rough = words.filter((p) => matchesWords(p, file.text));
-  if (rough.length && rough.some((p) => matchesWords(p, code()))) return true;
+  if (rough.length && rough.some((p) => matchesCode(p, code()))) return true;
   // Tests last: they may ask the project.
   if (tests.length === 0) return false;
   // The code is lexed when a test first reads it (a test may fail on the raw text first).

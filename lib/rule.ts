@@ -22,8 +22,9 @@ export interface RuleMeta {
   schema: Record<string, unknown>;
   /**
    * The words a file must hold, outside comments and strings, for the rule
-   * to report anything in it: one regex, or several that must all match, or
-   * a test that may also ask the project (names defined in other files;
+   * to report anything in it: one regex, or several that must all match
+   * (with `code`, a test of the code too, once they do), or a test that may
+   * also ask the project (names defined in other files;
    * what the project says may only let more files through: a file a test
    * passes without it, it passes with it). A file no enabled rule's
    * prefilter matches is not parsed (lib/prefilter.ts).
@@ -44,6 +45,7 @@ export interface RuleMeta {
 export type Prefilter =
   | RegExp
   | readonly RegExp[]
+  | { words: readonly RegExp[]; code: (code: string) => boolean }
   | ((file: { filePath: string; text: string; code: string; project?: ProjectIndex }) => boolean);
 
 export interface ReportDescriptor {

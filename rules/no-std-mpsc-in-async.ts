@@ -28,7 +28,9 @@ import {
   MPSC_SEND_ERROR,
   MPSC_TRY_RECV_ERROR,
   MPSC_TRY_SEND_ERROR,
+  STD_MPSC,
 } from '../lib/paths';
+import { mayNameStd } from '../lib/prefilter';
 
 type Options = Record<string, never>;
 
@@ -46,8 +48,9 @@ export default createRule<Options>({
       send: '`send` on a std::sync::mpsc::SyncSender blocks a runtime worker while the channel is full ({{origin}}); use tokio::sync::mpsc.{{note}}',
     },
     schema: { type: 'object', properties: {}, additionalProperties: false },
-    // The rule looks only at files naming `mpsc`, and reports only in async code.
-    prefilter: [/\bmpsc\b/, /\basync\b/],
+    // The rule looks only at files naming `mpsc` — by a path or `use` that can name std's — and
+    // reports only in async code.
+    prefilter: { words: [/\bmpsc\b/, /\basync\b/], code: (code) => mayNameStd(code, STD_MPSC) },
     callNames: [...FLAGGED_METHODS],
   },
   defaultOptions: {},

@@ -6,7 +6,8 @@
 import { createRule } from '../lib/rule';
 import { SyntaxNode } from '../lib/parser';
 import { SourceFile } from '../lib/source';
-import { THREAD_SLEEP, THREAD_SLEEP_MS } from '../lib/paths';
+import { STD_THREAD, THREAD_SLEEP, THREAD_SLEEP_MS } from '../lib/paths';
+import { mayNameStd } from '../lib/prefilter';
 import { fix, freshName, insertAt, replace } from '../lib/edits';
 import { patternBinds } from '../lib/resolve';
 import { removeLine } from '../lib/imports';
@@ -35,8 +36,9 @@ export default createRule<Options>({
       },
       additionalProperties: false,
     },
-    // `std::thread::sleep`/`sleep_ms` in any spelling (aliases included) holds both words.
-    prefilter: [/\bthread\b/, /\bsleep/],
+    // `std::thread::sleep`/`sleep_ms` in any spelling (aliases included) holds both words, and a
+    // path or `use` that can name `std::thread`.
+    prefilter: { words: [/\bthread\b/, /\bsleep/], code: (code) => mayNameStd(code, STD_THREAD) },
     // The last segments of THREAD_SLEEP and THREAD_SLEEP_MS.
     callNames: ['sleep', 'sleep_ms'],
   },

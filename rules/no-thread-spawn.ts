@@ -16,10 +16,11 @@ import { createRule, RuleContext } from '../lib/rule';
 import { SyntaxNode } from '../lib/parser';
 import {
   BLOCKING_CHANNEL_FNS, BLOCKING_PATH_PREFIXES, BLOCKING_RECEIVER_TYPES, BLOCK_ON_FNS, IO_STDIN, MPSC_SYNC_SENDER,
-  PROCESS_COMMAND_NEW, THREAD_BUILDER, THREAD_BUILDER_NEW, THREAD_JOIN_HANDLE, THREAD_PARK, THREAD_PARK_TIMEOUT,
+  PROCESS_COMMAND_NEW, STD_THREAD, THREAD_BUILDER, THREAD_BUILDER_NEW, THREAD_JOIN_HANDLE, THREAD_PARK, THREAD_PARK_TIMEOUT,
   THREAD_SCOPE, THREAD_SCOPE_TYPE, THREAD_SLEEP, THREAD_SLEEP_MS, THREAD_SPAWN, TOKIO_RUNTIME_BUILDER, TOKIO_RUNTIME_NEW,
 } from '../lib/paths';
 import { fix, reindent, replace } from '../lib/edits';
+import { mayNameStd } from '../lib/prefilter';
 import { patternBinds } from '../lib/resolve';
 import { ownerOf } from '../lib/context';
 import { removeLine } from '../lib/imports';
@@ -60,8 +61,9 @@ export default createRule<Options>({
       },
       additionalProperties: false,
     },
-    // Every report resolves a path to `std::thread::…` and calls a `spawn…`: both words are in the code.
-    prefilter: [/\bthread\b/, /\bspawn/],
+    // Every report resolves a path to `std::thread::…` and calls a `spawn…`: both words are in the
+    // code, and a path or `use` that can name `std::thread`.
+    prefilter: { words: [/\bthread\b/, /\bspawn/], code: (code) => mayNameStd(code, STD_THREAD) },
     // Path calls named `spawn`, method calls of a Builder or a scope.
     callNames: ['spawn', 'spawn_unchecked', 'spawn_scoped'],
   },
