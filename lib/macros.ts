@@ -18,6 +18,7 @@
 import { parse, SyntaxNode, Tree } from './parser';
 import { collectErrors, lineIndexOf, lineStarts, Range } from './source';
 import { INTERESTING_WORDS } from './paths';
+import { codeText } from './prefilter';
 
 const CALL_LIKE = new Set([
   'println', 'print', 'eprintln', 'eprint', 'format', 'format_args', 'write', 'writeln',
@@ -76,12 +77,27 @@ const WELL_KNOWN = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:${[...CALL_LIK
 /**
  * The calls of well-known macros outside token trees (those inside are
  * lowered with the call around them), found by name in the text: each hit is
- * taken to its node, not every node of the file visited.
+ * taken to its node, not every node of the file visited. Hits in comments
+ * and strings, and calls that `lowerCall` would leave as they are (a
+ * call-like macro whose arguments hold no INTERESTING_WORDS: most of a
+ * file's `assert_eq!`s), are passed by on the text alone.
  */
 function wellKnownInvocations(text: string, tree: Tree): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   let last = -1;
+  // The code with comments and literals blanked, offsets kept (null: not lexed; every hit is looked at).
+  let code: string | null | undefined;
   for (const m of text.matchAll(WELL_KNOWN)) {
+    code ??= codeText(text, true);
+    if (code !== null) {
+      if (code.charCodeAt(m.index!) === SPACE) continue;
+      const name = m[0].slice(0, -1).trimEnd();
+      if (!ALWAYS.has(name)) {
+        const open = m.index! + m[0].length;
+        const end = bracketsEnd(code, open);
+        if (end > 0 && !INTERESTING_WORDS.test(text.slice(open, end))) continue;
+      }
+    }
     // The smallest node holding both the name and its `!` is the invocation (`a::name!` too: the
     // path ends before the `!`); inside a token tree it is the token tree. No walk up from the name.
     const inv = tree.rootNode.descendantForIndex(m.index!, m.index! + m[0].length);
@@ -93,6 +109,30 @@ function wellKnownInvocations(text: string, tree: Tree): SyntaxNode[] {
     out.push(inv);
   }
   return out;
+}
+
+const SPACE = 32;
+const CLOSING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/**
+ * Where the bracketed group that opens at `from` (after blanks) ends in
+ * `code` (brackets of every kind nested in it, matched); -1 when none opens
+ * there or it does not close as it opened.
+ */
+function bracketsEnd(code: string, from: number): number {
+  let i = from;
+  while (i < code.length && /\s/.test(code[i])) i++;
+  if (!(code[i] in CLOSING)) return -1;
+  const expected: string[] = [];
+  for (; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[' || c === '{') expected.push(CLOSING[c]);
+    else if (c === ')' || c === ']' || c === '}') {
+      if (expected.pop() !== c) return -1;
+      if (expected.length === 0) return i + 1;
+    }
+  }
+  return -1;
 }
 
 function lastSegment(macro: SyntaxNode): string {

@@ -115,16 +115,16 @@ export function mayReport(
 
 /**
  * The text with each comment and the contents of each string, byte-string,
- * raw-string and char literal replaced by one space (offsets are not kept:
- * this is for finding words). Null when a comment or literal runs to the end
- * of the file: the text is then not trusted to be lexed right, and callers
- * use it as it is.
+ * raw-string and char literal replaced by one space — or, with
+ * `keepOffsets`, by as many spaces as they have characters. Null when a
+ * comment or literal runs to the end of the file: the text is then not
+ * trusted to be lexed right, and callers use it as it is.
  */
-export function codeText(text: string): string | null {
+export function codeText(text: string, keepOffsets = false): string | null {
   const parts: string[] = [];
   let copied = 0;
   const blank = (from: number, to: number) => {
-    parts.push(text.slice(copied, from), ' ');
+    parts.push(text.slice(copied, from), keepOffsets ? ' '.repeat(to - from) : ' ');
     copied = to;
   };
   // The regex engine finds where the next comment or literal may start; the rest is copied as is.
