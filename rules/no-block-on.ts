@@ -13,10 +13,11 @@ import { asReceiver, fix, removeOwnLine, replace } from '../lib/edits';
 import { RuntimeFacts, argumentsOf, findBinding, isValue, mayBreakSend, methodCallOn, referencesTo } from '../lib/runtimes';
 import { TextEdit } from '../lib/types';
 
-/** The first segments of BLOCK_ON_FNS and TOKIO_BLOCK_ON_METHODS, and the runtime types (what a receiver's shape comes from). */
-const BLOCK_ON_CONTEXT = new RegExp(
-  `\\b(?:${[...new Set([...BLOCK_ON_FNS, ...TOKIO_BLOCK_ON_METHODS].map((p) => p.split('::')[0]))].join('|')}|Runtime|Handle|LocalSet|Builder)\\b`,
-);
+/**
+ * The first segments of BLOCK_ON_FNS and TOKIO_BLOCK_ON_METHODS: the crates one of whose paths a
+ * flagged callee, or the type of a flagged receiver (a runtime, handle or local set), resolves to.
+ */
+const BLOCK_ON_CONTEXT = new RegExp(`\\b(?:${[...new Set([...BLOCK_ON_FNS, ...TOKIO_BLOCK_ON_METHODS].map((p) => p.split('::')[0]))].join('|')})\\b`);
 
 const METHOD_LABEL = { runtime: 'Runtime::block_on', handle: 'Handle::block_on', localset: 'LocalSet::block_on' } as const;
 
@@ -35,9 +36,9 @@ export default createRule<Record<string, never>>({
     },
     schema: { type: 'object', properties: {}, additionalProperties: false },
     // Every form of the call, aliases included, spells `block_on` somewhere in the file; and the
-    // callee or its receiver comes from a crate of BLOCK_ON_FNS or tokio (named in the file: the
-    // resolver follows no re-export of another file), a runtime type the file names, or a runtime
-    // accessor of another file.
+    // callee or its receiver's type comes from a crate of BLOCK_ON_FNS or tokio (named in the file:
+    // the resolver follows no re-export of another file), or the receiver from a runtime accessor
+    // of another file.
     prefilter: (file) =>
       /\bblock_on\b/.test(file.text) &&
       /\bblock_on\b/.test(file.code) &&

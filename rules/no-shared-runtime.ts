@@ -49,6 +49,7 @@ const BLOCK_LIKE = new Set([
 
 /** What `mayShareRuntime` needs in the code, and so in the raw text (a word of the code is one of the text). */
 const RUNTIME_WORDS = /\b(?:Runtime|Builder)\b/;
+const TOKIO_WORD = /\btokio\b/;
 
 export default createRule<Options>({
   id: 'no-shared-runtime',
@@ -84,7 +85,7 @@ export default createRule<Options>({
     // file under tests/ or benches/ everything is allowed (allowedPlace): nothing to report.
     prefilter: (file) =>
       !isTestFile(file.filePath) &&
-      ((RUNTIME_WORDS.test(file.text) && mayShareRuntime(file.code)) || !!file.project?.maySeeSharedAccessor(file.filePath)),
+      ((RUNTIME_WORDS.test(file.text) && TOKIO_WORD.test(file.text) && mayShareRuntime(file.code)) || !!file.project?.maySeeSharedAccessor(file.filePath)),
   },
   defaultOptions: { allowIn: [] },
   create(context) {

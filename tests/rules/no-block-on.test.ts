@@ -377,10 +377,12 @@ ruleTester(rule, {
 describe('no-block-on prefilter', () => {
   const prefilter = prefilterOf(rule);
 
-  it('needs block_on and where a flagged one comes from: a crate of the known fns, a runtime type, or an accessor of another file', () => {
+  it('needs block_on and where a flagged one comes from: a crate of the known fns or tokio (a runtime type), or an accessor of another file', () => {
     expect(prefilter('async fn f() { futures::executor::block_on(work()); }')).toBe(true);
     expect(prefilter('use pollster::block_on;\nasync fn f() { block_on(work()); }')).toBe(true);
-    expect(prefilter('async fn f(rt: &Runtime) { rt.block_on(work()); }')).toBe(true);
+    expect(prefilter('use tokio::runtime::Runtime;\nasync fn f(rt: &Runtime) { rt.block_on(work()); }')).toBe(true);
+    // A runtime type only tokio's paths resolve to: tokio's own `crate::runtime::Runtime` is not flagged.
+    expect(prefilter('use crate::runtime::Runtime;\nasync fn f(rt: &Runtime) { rt.block_on(work()); }')).toBe(false);
     // tokio's own `crate::future::block_on`, an executor of the crate's own: nothing the rule flags.
     expect(prefilter('pub fn blocking_lock(&self) { crate::future::block_on(self.lock()) }')).toBe(false);
     expect(prefilter('async fn f() { tokio::spawn(work()); }')).toBe(false);

@@ -867,8 +867,11 @@ describe('no-shared-runtime prefilter', () => {
     expect(prefilter('fn f() { tokio::spawn(async {}); }')).toBe(false);
     expect(prefilter('use tokio::runtime::Runtime as Rt;')).toBe(true);
     expect(prefilter('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }')).toBe(true);
-    expect(prefilter('fn f() { Builder::new_current_thread().build().unwrap(); }')).toBe(true);
-    expect(prefilter('static RT: OnceLock<Runtime> = OnceLock::new();')).toBe(true);
+    expect(prefilter('use tokio::runtime::Builder;\nfn f() { Builder::new_current_thread().build().unwrap(); }')).toBe(true);
+    expect(prefilter('use tokio::runtime::Runtime;\nstatic RT: OnceLock<Runtime> = OnceLock::new();')).toBe(true);
+    // Only paths with `tokio` in them resolve to its runtime: tokio's own builder code builds none the rule flags.
+    expect(prefilter('use crate::runtime::Builder;\nfn f() { Builder::new_current_thread().build().unwrap(); }')).toBe(false);
+    expect(prefilter('static RT: OnceLock<Runtime> = OnceLock::new();')).toBe(false);
     // Under tests/ or benches/ everything is allowed.
     expect(prefilter('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }', undefined, '/p/tests/api.rs')).toBe(false);
     expect(prefilter('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }', undefined, '/p/src/tests.rs')).toBe(true);
