@@ -220,47 +220,40 @@ function explicitIgnoreReason(
 class GitIgnores {
   private readonly rules = new Map<string, Ignore | null>();
   private readonly roots = new Map<string, string | null>();
-  private readonly dirState = new Map<string, boolean>();
+  /** Per root and directory: whether it is ignored, and the rules that apply inside it. */
+  private readonly dirs = new Map<string, DirRules>();
 
   ignored(abs: string, isDir: boolean, fallbackRoot: string): boolean {
     const parent = path.dirname(abs);
     const root = this.repoRoot(parent) ?? fallbackRoot;
     const rel = relativeInside(root, abs);
     if (rel === null || rel === '') return false;
-    // A directory above, below the root, that is ignored hides everything in it.
-    const above: string[] = [];
-    for (let d = parent; d !== root && relativeInside(root, d); d = path.dirname(d)) above.push(d);
-    for (let i = above.length - 1; i >= 0; i--) if (this.dirIgnored(above[i], root)) return true;
-    return this.matches(abs, isDir, root);
+    const dir = this.dirRules(parent, root);
+    return dir.hidden || verdict(dir.chain, abs, isDir);
   }
 
-  private dirIgnored(dir: string, root: string): boolean {
+  /**
+   * A directory at or below `root`: ignored when a directory above it is, or
+   * by the rules of the `.gitignore` files from the root down to its parent;
+   * the rules that apply inside it are those and its own. Worked out once
+   * per directory (a walk asks for each file of it).
+   */
+  private dirRules(dir: string, root: string): DirRules {
     const key = `${root}\0${dir}`;
-    let v = this.dirState.get(key);
-    if (v === undefined) {
-      v = this.matches(dir, true, root);
-      this.dirState.set(key, v);
+    let d = this.dirs.get(key);
+    if (d) return d;
+    const parent = path.dirname(dir);
+    if (dir === root || parent === dir) {
+      const ig = this.rulesIn(dir, dir === root);
+      d = { hidden: false, chain: ig ? [[dir, ig]] : [] };
+    } else {
+      // Directories nest only as deep as a path goes: the walk up to the root stays short.
+      const up = this.dirRules(parent, root);
+      const own = this.rulesIn(dir, false);
+      d = { hidden: up.hidden || verdict(up.chain, dir, true), chain: own ? [...up.chain, [dir, own]] : up.chain };
     }
-    return v;
-  }
-
-  /** The verdict of the rules from `root` down to the path's directory. */
-  private matches(abs: string, isDir: boolean, root: string): boolean {
-    const dirs: string[] = [];
-    for (let d = path.dirname(abs); ; d = path.dirname(d)) {
-      dirs.push(d);
-      if (d === root || path.dirname(d) === d) break;
-    }
-    let state = false;
-    for (let i = dirs.length - 1; i >= 0; i--) {
-      const ig = this.rulesIn(dirs[i], dirs[i] === root);
-      if (!ig) continue;
-      const rel = relativeInside(dirs[i], abs)!;
-      const r = ig.test(isDir ? `${rel}/` : rel);
-      if (r.ignored) state = true;
-      else if (r.unignored) state = false;
-    }
-    return state;
+    this.dirs.set(key, d);
+    return d;
   }
 
   private rulesIn(dir: string, isRoot: boolean): Ignore | null {
@@ -294,6 +287,23 @@ class GitIgnores {
     this.roots.set(dir, root);
     return root;
   }
+}
+
+interface DirRules {
+  hidden: boolean;
+  chain: [string, Ignore][];
+}
+
+/** The verdict of rules from the root down (the last rule matching a path decides). */
+function verdict(chain: readonly [string, Ignore][], abs: string, isDir: boolean): boolean {
+  let state = false;
+  for (const [dir, ig] of chain) {
+    const rel = relativeInside(dir, abs)!;
+    const r = ig.test(isDir ? `${rel}/` : rel);
+    if (r.ignored) state = true;
+    else if (r.unignored) state = false;
+  }
+  return state;
 }
 
 function errnoText(e: unknown): string {

@@ -229,9 +229,22 @@ export function globMatcher(patterns: string[]): (rel: string) => boolean {
 
 /** `abs` relative to `base` with `/` separators; null when outside. */
 export function relativeInside(base: string, abs: string): string | null {
+  // Two paths without `.` or empty segments (as discovery makes them): one is inside the other
+  // when it starts with it (path.relative's work is the rest).
+  if (abs.startsWith(base) && isPlain(abs) && isPlain(base)) {
+    if (abs.length === base.length) return '';
+    const inner = base.endsWith(path.sep) ? base.length : abs[base.length] === path.sep ? base.length + 1 : -1;
+    if (inner > 0) return path.sep === '/' ? abs.slice(inner) : abs.slice(inner).split(path.sep).join('/');
+  }
   const rel = path.relative(base, abs);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
   return rel.split(path.sep).join('/');
+}
+
+/** An absolute path with no `.` or `..` segment, no empty one and no trailing separator (a root aside). */
+function isPlain(p: string): boolean {
+  const sep = path.sep;
+  return path.isAbsolute(p) && !p.includes(`${sep}.`) && !p.includes(`${sep}${sep}`) && (p.length === 1 || !p.endsWith(sep)) && (sep === '/' || !p.includes('/'));
 }
 
 /**
