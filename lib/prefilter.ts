@@ -114,6 +114,30 @@ export function mayReport(
 }
 
 /**
+ * Whether `re` (not global) matches the text somewhere other than on a line
+ * whose first non-blank characters are `//`: whatever such a line holds is
+ * a comment, or inside a string or block comment — never code. A test
+ * before lexing (`codeText`) that turns away most files whose only
+ * mentions of a word are in doc comments.
+ */
+export function outsideCommentLines(text: string, re: RegExp): boolean {
+  const all = (GLOBAL_OF.get(re) ?? GLOBAL_OF.set(re, new RegExp(re.source, 'g')).get(re))!;
+  all.lastIndex = 0;
+  for (let m = all.exec(text); m; m = all.exec(text)) {
+    let i = text.lastIndexOf('\n', m.index) + 1;
+    while (i < m.index && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    if (!(text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 47)) return true;
+    // The rest of this line is the comment: go on from the next.
+    const eol = text.indexOf('\n', m.index);
+    if (eol < 0) return false;
+    all.lastIndex = eol;
+  }
+  return false;
+}
+
+const GLOBAL_OF = new WeakMap<RegExp, RegExp>();
+
+/**
  * The text with each comment and the contents of each string, byte-string,
  * raw-string and char literal replaced by one space — or, with
  * `keepOffsets`, by as many spaces as they have characters. Null when a

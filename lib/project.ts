@@ -25,7 +25,7 @@ import { CallGraph, lastSegment, qualify, TRAIT_METHODS } from './index/graph';
 import { crateFiles, crateOf, targetOf } from './index/crates';
 import type { RuntimeAccessor } from './runtimes';
 import { AccessorText, accessorTexts, namesAccessor, sharedAccessorKeys } from './index/shared-text';
-import { codeText } from './prefilter';
+import { codeText, outsideCommentLines } from './prefilter';
 import { escapeRegExp, IDENT_CHAR, regexOf, wordAlternation, wordRegex } from './calls';
 
 /**
@@ -485,11 +485,14 @@ export class ProjectIndex {
     return (d.accessorTexts ??= accessorTexts(code));
   }
 
-  /** The code of a file whose text, then code, holds ACCESSOR_WORDS (null for any other file: not lexed). */
+  /**
+   * The code of a file whose text, then code, holds ACCESSOR_WORDS (null for any other file: not
+   * lexed — nor one that holds them on comment lines only).
+   */
   private accessorCode(abs: string, text: string): string | null {
     const d = this.derive(abs);
     if (d.accessorCode === undefined) {
-      const code = ACCESSOR_WORDS.every((r) => r.test(text)) ? (this.codeOf(abs) ?? text) : null;
+      const code = ACCESSOR_WORDS.every((r) => r.test(text) && outsideCommentLines(text, r)) ? (this.codeOf(abs) ?? text) : null;
       d.accessorCode = code !== null && ACCESSOR_WORDS.every((r) => r.test(code)) ? code : null;
     }
     return d.accessorCode;

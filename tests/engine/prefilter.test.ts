@@ -4,7 +4,10 @@
  * into the module, and may turn away code that names another crate's
  * module of the same name.
  */
-import { codeText, mayNameStd } from '../../lib/prefilter';
+import * as fs from 'fs';
+import * as path from 'path';
+import { codeText, mayNameStd, outsideCommentLines } from '../../lib/prefilter';
+import { rustFiles } from '../helpers';
 import { Resolver } from '../../lib/resolve';
 import { SourceFile } from '../../lib/source';
 import { STD_MPSC, STD_THREAD } from '../../lib/paths';
@@ -58,5 +61,28 @@ describe('mayNameStd', () => {
     const loom = 'use crate::loom::thread;\nuse std::sync::Arc;\nfn f() { thread::spawn(|| {}); }';
     expect(resolvesInto(loom, STD_THREAD)).toBe(false);
     expect(mayNameStd(codeText(loom) ?? loom, STD_THREAD)).toBe(false);
+  });
+});
+
+describe('outsideCommentLines', () => {
+  const word = /\btokio\b/;
+
+  it('passes by a word on comment lines only, wherever such a line sits', () => {
+    expect(outsideCommentLines('/// use tokio::spawn;\n//! tokio\nfn f() {}\n', word)).toBe(false);
+    expect(outsideCommentLines('fn f() {\n    // tokio::spawn(x);\n}\n', word)).toBe(false);
+    // Inside a string or a block comment, a line starting with `//` is no code either.
+    expect(outsideCommentLines('const S: &str = "\n// tokio\n";\n/*\n  // tokio\n*/\n', word)).toBe(false);
+    expect(outsideCommentLines('fn f() { tokio::spawn(x); }\n', word)).toBe(true);
+    expect(outsideCommentLines('fn f() { g(); } // tokio\n', word)).toBe(true);
+    expect(outsideCommentLines('// tokio\nuse tokio::runtime::Runtime;', word)).toBe(true);
+  });
+
+  it('never says no where the code (comments and strings blanked) has the word', () => {
+    for (const file of rustFiles(path.join(__dirname, '..', 'fixtures'))) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const re of [word, /\b(?:Runtime|Builder|Handle|LocalSet)\b/, /\bspawn\b/]) {
+        if (re.test(codeText(text) ?? text)) expect([file, outsideCommentLines(text, re)]).toEqual([file, true]);
+      }
+    }
   });
 });
