@@ -410,18 +410,36 @@ export function readRegularFile(p: string): Buffer {
   return readRegularFileStat(p).raw;
 }
 
-/** readRegularFile, with the file's stat taken before the read. */
-function readRegularFileStat(p: string): { raw: Buffer; stat: ReadStat } {
+/**
+ * readRegularFile, with the file's stat taken before the read. With
+ * `scratch`, the bytes are read into a buffer the next call reuses (a
+ * crate's files are only decoded: no buffer per file to allocate, and for
+ * the collector to track).
+ */
+function readRegularFileStat(p: string, scratch = false): { raw: Buffer; stat: ReadStat } {
   const readAt = Date.now();
   const fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new Error(st.isDirectory() ? 'it is a directory' : 'not a regular file (a FIFO, socket or device)');
-    return { raw: fs.readFileSync(fd), stat: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, readAt } };
+    const stat = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, readAt };
+    if (!scratch) return { raw: fs.readFileSync(fd), stat };
+    // Up to the end of the file, whatever its stat said (it may have grown since).
+    let n = 0;
+    for (;;) {
+      if (n === scratchBuffer.length) scratchBuffer = Buffer.concat([scratchBuffer, Buffer.allocUnsafe(Math.max(st.size - n, scratchBuffer.length) + 1)]);
+      const got = fs.readSync(fd, scratchBuffer, n, scratchBuffer.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    return { raw: scratchBuffer.subarray(0, n), stat };
   } finally {
     fs.closeSync(fd);
   }
 }
+
+/** The buffer readRegularFileStat reads the files of a crate into. */
+let scratchBuffer = Buffer.allocUnsafe(256 * 1024);
 
 /** A file of a linted file's crate, for the index: its text, or null when unreadable or not UTF-8. */
 function readCrateFile(p: string): string | null {
@@ -430,7 +448,7 @@ function readCrateFile(p: string): string | null {
 
 function readCrateFileStat(p: string): { text: string | null; stat: ReadStat | null } {
   try {
-    const { raw, stat } = readRegularFileStat(p);
+    const { raw, stat } = readRegularFileStat(p, true);
     const text = decode(raw);
     return typeof text === 'string' ? { text, stat } : { text: null, stat };
   } catch {

@@ -555,6 +555,25 @@ describe('runLint in process', () => {
     expect(out.results.map((r) => [r.errorCount, r.messages.map((m) => m.ruleId)])).toEqual([[1, ['no-thread-sleep']]]);
   });
 
+  test('the files of the crate around a linted file are read whole, one after another into the same buffer', async () => {
+    // Callers in a file far larger than the buffer (it grows), in a small one read after it, and a
+    // file that is not UTF-8 (passed by).
+    const padding = `// ${'x'.repeat(96)}\n`.repeat(4000);
+    const root = crate({
+      'Cargo.toml': '[package]\nname = "reads"\nversion = "0.1.0"\nedition = "2021"\n',
+      'src/lib.rs': 'mod big;\nmod latin;\nmod small;\nmod z_after;\n',
+      'src/big.rs': `${padding}pub async fn run() {\n    crate::small::wait();\n}\n`,
+      'src/latin.rs': Buffer.from([0x2f, 0x2f, 0x20, 0xe9, 0x0a]),
+      'src/small.rs': 'pub fn wait() {\n    std::thread::sleep(std::time::Duration::from_millis(2));\n}\npub fn rest() {\n    std::thread::sleep(std::time::Duration::from_millis(3));\n}\n',
+      'src/z_after.rs': 'pub async fn go() {\n    crate::small::rest();\n}\n',
+    });
+    const out = await runLint({ cwd: root, patterns: ['src/small.rs'] });
+    expect(out.results.flatMap((r) => r.messages.map((m) => `${m.line} ${m.message}`))).toEqual([
+      expect.stringMatching(/^2 .*`wait`, which async code calls .*async fn run/),
+      expect.stringMatching(/^5 .*`rest`, which async code calls .*async fn go/),
+    ]);
+  });
+
   test('--fix skips a file that changed on disk since it was read', () => {
     const root = crate({ 'src/tick.rs': SLEEP });
     const file = path.join(root, 'src/tick.rs');
