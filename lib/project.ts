@@ -100,6 +100,10 @@ export class ProjectIndex {
   /** Registration order of every file, summarised or pending: `files` iterates in this order. */
   private readonly ranks = new Map<string, number>();
   private nextRank = 0;
+  /** Per crate, the files (in registration order) of the crates that see it; for `ranks` as it was at `seeingOf.at`. */
+  private seeingOf = { at: -1, files: new Map<string, string[]>() };
+  /** Changes with every file that comes or goes (`ranks`). */
+  private membership = 0;
   /** The highest rank in `files`. */
   private lastRank = -1;
   private readonly pending = new Map<string, Pending>();
@@ -309,7 +313,10 @@ export class ProjectIndex {
     const entry = { ...this.crateFor(abs), summary };
     this.pending.delete(abs);
     let rank = this.ranks.get(abs);
-    if (rank === undefined) this.ranks.set(abs, (rank = this.nextRank++));
+    if (rank === undefined) {
+      this.ranks.set(abs, (rank = this.nextRank++));
+      this.membership++;
+    }
     const inOrder = this.files.has(abs) || rank > this.lastRank;
     this.files.set(abs, entry);
     if (rank > this.lastRank) this.lastRank = rank;
@@ -381,7 +388,7 @@ export class ProjectIndex {
     const abs = path.resolve(filePath);
     this.files.delete(abs);
     this.pending.delete(abs);
-    this.ranks.delete(abs);
+    if (this.ranks.delete(abs)) this.membership++;
     this.texts.delete(abs);
     this.derived.delete(abs);
     this.textsChanged();
@@ -421,6 +428,7 @@ export class ProjectIndex {
       const abs = path.resolve(f.filePath);
       if (this.files.has(abs) || this.pending.has(abs)) continue;
       this.ranks.set(abs, this.nextRank++);
+      this.membership++;
       this.pending.set(abs, { filePath: abs, ...this.crateFor(abs), text: f.text });
       if (typeof f.text === 'string') this.texts.set(abs, f.text);
     }
@@ -795,9 +803,8 @@ export class ProjectIndex {
     if (own === null) return false;
     // Its name written where a call of it (or a `use` of it) may be, besides its definition.
     if (callSite(name, associated).test(own)) return false;
-    const crate = this.crateIdOf(definedIn) ?? '';
-    for (const abs of this.ranks.keys()) {
-      if (abs === definedIn || !this.sees(this.crateIdOf(abs) ?? '', crate)) continue;
+    for (const abs of this.filesSeeing(this.crateIdOf(definedIn) ?? '')) {
+      if (abs === definedIn) continue;
       const text = this.registeredText(abs);
       if (text === null) continue;
       if (text === undefined) {
@@ -809,6 +816,18 @@ export class ProjectIndex {
       if (text.includes(name) && callSite(name, associated).test(this.codeOf(abs) ?? text)) return false;
     }
     return true;
+  }
+
+  /** The files of the crates that see crate `to` (a test target: its own), in registration order. */
+  private filesSeeing(to: string): readonly string[] {
+    if (this.seeingOf.at !== this.membership) this.seeingOf = { at: this.membership, files: new Map() };
+    let list = this.seeingOf.files.get(to);
+    if (!list) {
+      list = [];
+      for (const abs of this.ranks.keys()) if (this.sees(this.crateIdOf(abs) ?? '', to)) list.push(abs);
+      this.seeingOf.files.set(to, list);
+    }
+    return list;
   }
 
   /**
