@@ -20,7 +20,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import picomatch from 'picomatch';
+import { picomatch } from './glob';
 import ignore, { Ignore } from 'ignore';
 import { relativeInside } from './config';
 
@@ -159,7 +159,7 @@ export function discoverFiles(opts: DiscoverOptions = {}): Discovery {
       const reason = explicitIgnoreReason(abs, cwd, useIgnore, (p, d) => isIgnored(p, d, relativeInside(cwd, p) !== null ? cwd : path.dirname(p)));
       if (reason) ignored.set(abs, { filePath: abs, reason });
       else addFile(abs);
-    } else if (picomatch.scan(pattern).isGlob) {
+    } else if (picomatch().scan(pattern).isGlob) {
       if (globFiles(pattern, cwd, walk) === 0) errors.push(`No files matching the pattern "${pattern}" were found.`);
     } else {
       errors.push(`No such file or directory: ${pattern}`);
@@ -178,9 +178,9 @@ function globFiles(
 ): number {
   const posix = pattern.split(path.sep).join('/');
   const absolute = path.isAbsolute(pattern);
-  const scan = picomatch.scan(posix);
+  const scan = picomatch().scan(posix);
   const base = path.resolve(cwd, scan.base || '.');
-  const isMatch = picomatch(posix.replace(/^\.\//, ''));
+  const isMatch = picomatch()(posix.replace(/^\.\//, ''));
   const accept = (abs: string): boolean => {
     const rel = absolute ? abs.split(path.sep).join('/') : relativeInside(cwd, abs) ?? abs.split(path.sep).join('/');
     // The file itself, or a directory above it that the glob names.

@@ -12,7 +12,7 @@
  * `RuntimeAccessor` is what the project index can collect per file and hand
  * back to rules linting other files (ProjectIndex.runtimeAccessors).
  */
-import picomatch from 'picomatch';
+import { picomatch } from './glob';
 import { parse, SyntaxNode } from './parser';
 import { SourceFile, Range } from './source';
 import { Resolver, patternBinds, segmentsOf } from './resolve';
@@ -963,7 +963,7 @@ export function allowedPlace(source: SourceFile, resolver: Resolver, allowIn: re
   const names = new Set(allowIn.filter((e) => !globs.includes(e)));
   const file = source.filePath.replace(/\\/g, '/');
   const fileAllowed =
-    isTestFile(file) || globs.some((g) => picomatch(g.startsWith('/') || g.startsWith('**') ? g : `**/${g}`, { dot: true })(file));
+    isTestFile(file) || globs.some((g) => picomatch()(g.startsWith('/') || g.startsWith('**') ? g : `**/${g}`, { dot: true })(file));
   const named = (item: SyntaxNode, name: string): boolean => {
     if (names.has(name)) return true;
     const module = resolver.moduleOf(item);
@@ -1027,4 +1027,3 @@ export function isMainFn(fn: SyntaxNode): boolean {
   if (fn.parent?.type !== 'source_file') return false;
   return !fn.namedChildren.some((c) => c.type === 'function_modifiers' && /\basync\b/.test(c.text));
 }
-

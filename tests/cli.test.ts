@@ -500,7 +500,7 @@ describe('start-up: what a run loads', () => {
     const probe = path.join(cwd, '.probe.js');
     fs.writeFileSync(
       probe,
-      `const marks = { yargs: '/yargs/', cosmiconfig: '/cosmiconfig/', ajv: '/ajv/dist/core.js', 'tree-sitter': '/tree-sitter/', 'lint-files': '/lint-files.js' };` +
+      `const marks = { yargs: '/yargs/', cosmiconfig: '/cosmiconfig/', ajv: '/ajv/dist/core.js', picomatch: '/picomatch/', 'tree-sitter': '/tree-sitter/', 'lint-files': '/lint-files.js' };` +
         `process.on('exit', () => { const k = Object.keys(require.cache); process.stderr.write('LOADED ' + JSON.stringify(` +
         `Object.keys(marks).filter((n) => k.some((f) => f.includes(marks[n]))))); });`,
     );
@@ -509,7 +509,7 @@ describe('start-up: what a run loads', () => {
     return { code: r.status, loaded: m ? JSON.parse(m[1]) : ['?'] };
   }
 
-  test('plain argv and a JSON or Cargo.toml config with rule options: no yargs, cosmiconfig or ajv', () => {
+  test('plain argv and a JSON or Cargo.toml config with rule options: no yargs, cosmiconfig, ajv or picomatch', () => {
     const rc = crate({
       '.rustokiorc.json': JSON.stringify({ extends: ['rustokio:recommended'], rules: { 'no-thread-sleep': ['warn', { loopStyle: 'sleep' }] } }),
       'src/main.rs': SLEEP,
@@ -528,6 +528,8 @@ describe('start-up: what a run loads', () => {
     const root = crate({ 'Cargo.toml': '[package]\nname = "x"\n', 'src/main.rs': SLEEP, 'src/lib.rs': CLEAN });
     expect(loaded(root, ['--cache'])).toEqual({ code: 1, loaded: ['tree-sitter', 'lint-files'] });
     expect(loaded(root, ['--cache'])).toEqual({ code: 1, loaded: [] });
+    // A glob pattern needs picomatch.
+    expect(loaded(root, ['--cache', 'src/*.rs']).loaded).toEqual(['picomatch']);
   });
 });
 

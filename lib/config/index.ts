@@ -26,7 +26,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import picomatch from 'picomatch';
+import { picomatch } from '../glob';
 import ignore, { Ignore } from 'ignore';
 import { PublicExplorerSync } from 'cosmiconfig';
 import { FileConfig, RuleSetting, Settings, Severity, SeverityName } from '../types';
@@ -221,7 +221,7 @@ function deepFreeze<T>(v: T): T {
 export function globMatcher(patterns: string[]): (rel: string) => boolean {
   const matchers = patterns.map((p) => {
     const clean = p.replace(/^\.\//, '');
-    const m = picomatch(clean, { dot: true });
+    const m = picomatch()(clean, { dot: true });
     return clean.includes('/') ? m : (rel: string) => m(path.posix.basename(rel));
   });
   return (rel) => matchers.some((m) => m(rel));
