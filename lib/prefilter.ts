@@ -121,7 +121,7 @@ export function mayReport(
  * mentions of a word are in doc comments.
  */
 export function outsideCommentLines(text: string, re: RegExp): boolean {
-  const all = (GLOBAL_OF.get(re) ?? GLOBAL_OF.set(re, new RegExp(re.source, 'g')).get(re))!;
+  const all = (GLOBAL_OF.get(re) ?? GLOBAL_OF.set(re, new RegExp(re.source, `${re.flags.replace(/[gy]/g, '')}g`)).get(re))!;
   all.lastIndex = 0;
   for (let m = all.exec(text); m; m = all.exec(text)) {
     let i = text.lastIndexOf('\n', m.index) + 1;
