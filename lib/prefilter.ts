@@ -11,6 +11,8 @@
  */
 import type { Prefilter, RuleModule } from './rule';
 import type { ProjectIndex } from './project';
+import { textContexts } from './text-contexts';
+import { wordRegex } from './calls';
 
 /** What a prefilter function sees of a file. */
 export interface PrefilterInput {
@@ -111,6 +113,28 @@ export function mayReport(
     project: file.project,
   };
   return tests.some((t) => t(input));
+}
+
+/**
+ * Whether a call spelled with `word` (a global regex) may be flagged in this
+ * file by a rule that flags it in async code, and in sync code only when
+ * async code calls the fn holding it (no-block-on, no-thread-sleep): some
+ * `word` of the code may sit in async code, or in a fn that may have a
+ * caller (lib/text-contexts.ts; callers asked of the project, else looked
+ * for in the file's own code). A file whose every `word` sits outside any
+ * fn, or in fns nothing calls (`#[test]` fns, `main`), is turned away.
+ */
+export function mayRunFromAsync(file: PrefilterInput, word: RegExp): boolean {
+  const code = codeText(file.text, true);
+  const contexts = code === null ? null : textContexts(code);
+  if (!code || !contexts) return true;
+  for (const m of code.matchAll(word)) {
+    if (contexts.mayBeAsync(m.index!)) return true;
+    const fn = contexts.fnAt(m.index!);
+    if (fn === null) continue;
+    if (file.project ? file.project.mayBeCalled(file.filePath, fn) : (code.match(wordRegex(fn, 'g')) ?? []).length > 1) return true;
+  }
+  return false;
 }
 
 /**

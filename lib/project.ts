@@ -791,6 +791,16 @@ export class ProjectIndex {
   }
 
   /**
+   * Whether a fn named `name` that `filePath` defines may have a caller,
+   * from the texts alone (see `uncalled`; free fn or method, as a prefilter
+   * cannot tell before a parse). When not, nothing can reach it from async
+   * code: no-block-on's and no-thread-sleep's prefilters.
+   */
+  mayBeCalled(filePath: string, name: string): boolean {
+    return !this.uncalled(name, path.resolve(filePath), 'any');
+  }
+
+  /**
    * Whether no fn named `name` can have a caller, from the texts alone: the
    * name is written once in the code of `definedIn` (its definition) and
    * nowhere in any other file (a summarised file whose text the index does
@@ -798,11 +808,11 @@ export class ProjectIndex {
    * is nothing to parse to find its callers (a `#[test]` fn, say). Files of
    * crates that cannot name the fn's (other test targets) are not read.
    */
-  private uncalled(name: string, definedIn: string, associated: boolean): boolean {
+  private uncalled(name: string, definedIn: string, form: FnForm): boolean {
     const own = this.codeOf(definedIn);
     if (own === null) return false;
     // Its name written where a call of it (or a `use` of it) may be, besides its definition.
-    if (callSite(name, associated).test(own)) return false;
+    if (callSite(name, form).test(own)) return false;
     for (const abs of this.filesSeeing(this.crateIdOf(definedIn) ?? '')) {
       if (abs === definedIn) continue;
       const text = this.registeredText(abs);
@@ -813,7 +823,7 @@ export class ProjectIndex {
         if (calls.some((c) => c.method === name || (c.path !== null && lastSegment(c.path) === name))) return false;
         continue;
       }
-      if (text.includes(name) && callSite(name, associated).test(this.codeOf(abs) ?? text)) return false;
+      if (text.includes(name) && callSite(name, form).test(this.codeOf(abs) ?? text)) return false;
     }
     return true;
   }
@@ -838,7 +848,7 @@ export class ProjectIndex {
    */
   private followCallers(key: string, name: string, definedIn: string, associated: boolean): void {
     if (this.pending.size === 0 || this.followedKeys.has(key)) return;
-    if (this.uncalled(name, definedIn, associated)) {
+    if (this.uncalled(name, definedIn, associated ? 'associated' : 'free')) {
       this.followedKeys.add(key);
       return;
     }
@@ -1186,10 +1196,14 @@ export class ProjectIndex {
  * a fn of an impl or trait only after `.` or `::` (a bare `name(..)`, as
  * `drop(x)`, calls a free fn: the graph resolves it in the module).
  */
-function callSite(name: string, associated: boolean): RegExp {
-  const before = associated ? '(?<=(?:\\.|::)\\s*)' : '(?<!\\bfn\\s+)(?<!(?:^|[^.])\\.\\s*)';
+function callSite(name: string, form: FnForm): RegExp {
+  const before =
+    form === 'associated' ? '(?<=(?:\\.|::)\\s*)' : form === 'free' ? '(?<!\\bfn\\s+)(?<!(?:^|[^.])\\.\\s*)' : '(?<!\\bfn\\s+)';
   return regexOf(`${before}${wordAlternation([name])}(?=\\s*(?:[(/,;}]|::|as\\b))`);
 }
+
+/** A fn as callSite looks for its calls: free, of an impl or trait, or either (not known). */
+type FnForm = 'free' | 'associated' | 'any';
 
 /** `fn name` (or `fn r#name`) as a whole word. */
 function fnDefinition(name: string): RegExp {

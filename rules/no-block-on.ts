@@ -12,6 +12,7 @@ import { BLOCK_ON_FNS, TOKIO_BLOCK_ON_METHODS } from '../lib/paths';
 import { asReceiver, fix, removeOwnLine, replace } from '../lib/edits';
 import { RuntimeFacts, argumentsOf, findBinding, isValue, mayBreakSend, methodCallOn, referencesTo } from '../lib/runtimes';
 import { TextEdit } from '../lib/types';
+import { mayRunFromAsync } from '../lib/prefilter';
 
 /**
  * The first segments of BLOCK_ON_FNS and TOKIO_BLOCK_ON_METHODS: the crates one of whose paths a
@@ -35,14 +36,15 @@ export default createRule<Record<string, never>>({
         '`{{callee}}` with a `LocalSet` in async code blocks this runtime worker; `!Send` work needs its own thread or `tokio::task::spawn_local` (not fixed automatically).',
     },
     schema: { type: 'object', properties: {}, additionalProperties: false },
-    // Every form of the call, aliases included, spells `block_on` somewhere in the file; and the
+    // Every form of the call, aliases included, spells `block_on` somewhere in the file; the
     // callee or its receiver's type comes from a crate of BLOCK_ON_FNS or tokio (named in the file:
     // the resolver follows no re-export of another file), or the receiver from a runtime accessor
-    // of another file.
+    // of another file; and a `block_on` may be in async code or in a fn async code may call.
     prefilter: (file) =>
       /\bblock_on\b/.test(file.text) &&
       /\bblock_on\b/.test(file.code) &&
-      (BLOCK_ON_CONTEXT.test(file.code) || !!file.project?.mayNameAccessorElsewhere(file.filePath)),
+      (BLOCK_ON_CONTEXT.test(file.code) || !!file.project?.mayNameAccessorElsewhere(file.filePath)) &&
+      mayRunFromAsync(file, /\bblock_on\b/g),
     // The last segment of every path the rule flags (BLOCK_ON_FNS, TOKIO_BLOCK_ON_METHODS).
     callNames: ['block_on'],
   },
