@@ -12,7 +12,7 @@
 import type { Prefilter, RuleModule } from './rule';
 import type { ProjectIndex } from './project';
 import { textContexts } from './text-contexts';
-import { wordRegex } from './calls';
+import { regexOf, wordAlternation, wordRegex } from './calls';
 
 /** What a prefilter function sees of a file. */
 export interface PrefilterInput {
@@ -116,25 +116,39 @@ export function mayReport(
 }
 
 /**
- * Whether a call spelled with `word` (a global regex) may be flagged in this
- * file by a rule that flags it in async code, and in sync code only when
- * async code calls the fn holding it (no-block-on, no-thread-sleep): some
- * `word` of the code may sit in async code, or in a fn that may have a
- * caller (lib/text-contexts.ts; callers asked of the project, else looked
- * for in the file's own code). A file whose every `word` sits outside any
- * fn, or in fns nothing calls (`#[test]` fns, `main`), is turned away.
+ * Whether a call of one of `names` (as written, or renamed by `use … as`)
+ * may be flagged in this file by a rule that flags it in async code, and in
+ * sync code only when async code calls the fn holding it (no-block-on,
+ * no-thread-sleep): such a name of the code may sit in async code, or in a
+ * fn that may have a caller (lib/text-contexts.ts; callers asked of the
+ * project, else looked for in the file's own code). A file whose every one
+ * sits outside any fn, or in fns nothing calls (`#[test]` fns, `main`), is
+ * turned away.
  */
-export function mayRunFromAsync(file: PrefilterInput, word: RegExp): boolean {
+export function mayRunFromAsync(file: PrefilterInput, names: readonly string[]): boolean {
   const code = codeText(file.text, true);
   const contexts = code === null ? null : textContexts(code);
   if (!code || !contexts) return true;
-  for (const m of code.matchAll(word)) {
+  for (const m of code.matchAll(regexOf(wordAlternation(renamed(code, names)), 'g'))) {
     if (contexts.mayBeAsync(m.index!)) return true;
     const fn = contexts.fnAt(m.index!);
     if (fn === null) continue;
     if (file.project ? file.project.mayBeCalled(file.filePath, fn) : (code.match(wordRegex(fn, 'g')) ?? []).length > 1) return true;
   }
   return false;
+}
+
+/** `names`, and the names `… name as other` binds in the code, to a fixed point. */
+function renamed(code: string, names: readonly string[]): string[] {
+  const out = new Set(names);
+  for (let added = true; added; ) {
+    added = false;
+    for (const m of code.matchAll(regexOf(`${wordAlternation(out)}\\s+as\\s+((?:r#)?[A-Za-z_\\u00a1-\\uffff][A-Za-z0-9_\\u00a1-\\uffff]*)`, 'g'))) {
+      const alias = m[1].replace(/^r#/, '');
+      if (!out.has(alias)) (added = true), out.add(alias);
+    }
+  }
+  return [...out];
 }
 
 /**

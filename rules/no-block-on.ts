@@ -44,7 +44,7 @@ export default createRule<Record<string, never>>({
       /\bblock_on\b/.test(file.text) &&
       /\bblock_on\b/.test(file.code) &&
       (BLOCK_ON_CONTEXT.test(file.code) || !!file.project?.mayNameAccessorElsewhere(file.filePath)) &&
-      mayRunFromAsync(file, /\bblock_on\b/g),
+      mayRunFromAsync(file, ['block_on']),
     // The last segment of every path the rule flags (BLOCK_ON_FNS, TOKIO_BLOCK_ON_METHODS).
     callNames: ['block_on'],
   },

@@ -7,13 +7,15 @@ import { createRule } from '../lib/rule';
 import { SyntaxNode } from '../lib/parser';
 import { SourceFile } from '../lib/source';
 import { STD_THREAD, THREAD_SLEEP, THREAD_SLEEP_MS } from '../lib/paths';
-import { mayNameStd } from '../lib/prefilter';
+import { mayNameStd, mayRunFromAsync } from '../lib/prefilter';
 import { fix, freshName, insertAt, replace } from '../lib/edits';
 import { patternBinds } from '../lib/resolve';
 import { removeLine } from '../lib/imports';
 import { Fix } from '../lib/types';
 
 type Options = { loopStyle: 'interval' | 'sleep' };
+
+const SLEEP_WORDS = [/\bthread\b/, /\bsleep/];
 
 export default createRule<Options>({
   id: 'no-thread-sleep',
@@ -37,8 +39,12 @@ export default createRule<Options>({
       additionalProperties: false,
     },
     // `std::thread::sleep`/`sleep_ms` in any spelling (aliases included) holds both words, and a
-    // path or `use` that can name `std::thread`.
-    prefilter: { words: [/\bthread\b/, /\bsleep/], code: (code) => mayNameStd(code, STD_THREAD) },
+    // path or `use` that can name `std::thread`; and a call of it may be in async code or in a fn
+    // async code may call.
+    prefilter: (file) =>
+      SLEEP_WORDS.every((re) => re.test(file.text) && re.test(file.code)) &&
+      mayNameStd(file.code, STD_THREAD) &&
+      mayRunFromAsync(file, ['sleep', 'sleep_ms']),
     // The last segments of THREAD_SLEEP and THREAD_SLEEP_MS.
     callNames: ['sleep', 'sleep_ms'],
   },

@@ -399,4 +399,23 @@ describe('no-block-on prefilter', () => {
     expect(inProject('use crate::rt::runtime as pool;\nasync fn f() { pool().block_on(work()); }')).toBe(true);
     expect(inProject('async fn f(ex: &Exec) { ex.block_on(work()); }')).toBe(false);
   });
+
+  it('needs a block_on (or a rename of it) in code that may be async, or in a fn that may have a caller', () => {
+    const lint = (files: { filePath: string; text: string }[]) => {
+      const project = new ProjectIndex();
+      project.addOnDemand(files);
+      return prefilter(files[0].text, project, files[0].filePath);
+    };
+    const test = { filePath: '/p/tests/api.rs', text: 'use futures::executor::block_on;\n#[test]\nfn works() {\n    block_on(async { run().await });\n}\n' };
+    expect(lint([test])).toBe(false);
+    expect(lint([{ ...test, text: 'use futures::executor::block_on;\nfn main() { block_on(async { run().await }); }\n' }])).toBe(false);
+    expect(lint([{ ...test, text: `${test.text}async fn nested() { block_on(async {}); }\n` }])).toBe(true);
+    expect(lint([{ ...test, text: 'use futures::executor::block_on as wait;\nasync fn f() { wait(async {}); }\n' }])).toBe(true);
+    // A fn of the library that async code elsewhere calls, or may: looked for by name.
+    const helper = { filePath: '/p/src/lib.rs', text: 'use futures::executor::block_on;\npub fn helper() { block_on(async {}); }\n' };
+    expect(lint([helper])).toBe(false);
+    expect(lint([helper, { filePath: '/p/src/a.rs', text: 'async fn f() { crate::helper(); }\n' }])).toBe(true);
+    // Text the contexts cannot be read from (an async closure with an expression body): linted.
+    expect(lint([{ ...test, text: `${test.text}fn g() { let c = async || 1; }\n` }])).toBe(true);
+  });
 });
