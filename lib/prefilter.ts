@@ -123,14 +123,16 @@ export function mayReport(
  * fn that may have a caller (lib/text-contexts.ts; callers asked of the
  * project, else looked for in the file's own code). A file whose every one
  * sits outside any fn, or in fns nothing calls (`#[test]` fns, `main`), is
- * turned away.
+ * turned away. With `reached` false, for a rule that flags in async code
+ * only: a name of the code must sit in code that may be async.
  */
-export function mayRunFromAsync(file: PrefilterInput, names: readonly string[]): boolean {
+export function mayRunFromAsync(file: PrefilterInput, names: readonly string[], reached = true): boolean {
   const code = codeText(file.text, true);
   const contexts = code === null ? null : textContexts(code);
   if (!code || !contexts) return true;
   for (const m of code.matchAll(regexOf(wordAlternation(renamed(code, names)), 'g'))) {
     if (contexts.mayBeAsync(m.index!)) return true;
+    if (!reached) continue;
     const fn = contexts.fnAt(m.index!);
     if (fn === null) continue;
     if (file.project ? file.project.mayBeCalled(file.filePath, fn) : (code.match(wordRegex(fn, 'g')) ?? []).length > 1) return true;

@@ -30,11 +30,12 @@ import {
   MPSC_TRY_SEND_ERROR,
   STD_MPSC,
 } from '../lib/paths';
-import { mayNameStd } from '../lib/prefilter';
+import { mayNameStd, mayRunFromAsync } from '../lib/prefilter';
 
 type Options = Record<string, never>;
 
 const FLAGGED_METHODS = new Set(['recv', 'recv_timeout', 'iter', 'into_iter', 'send']);
+const MPSC_WORDS = [/\bmpsc\b/, /\basync\b/];
 
 export default createRule<Options>({
   id: 'no-std-mpsc-in-async',
@@ -49,8 +50,11 @@ export default createRule<Options>({
     },
     schema: { type: 'object', properties: {}, additionalProperties: false },
     // The rule looks only at files naming `mpsc` — by a path or `use` that can name std's — and
-    // reports only in async code.
-    prefilter: { words: [/\bmpsc\b/, /\basync\b/], code: (code) => mayNameStd(code, STD_MPSC) },
+    // reports only in async code: a flagged method or a `for` loop there.
+    prefilter: (file) =>
+      MPSC_WORDS.every((re) => re.test(file.text) && re.test(file.code)) &&
+      mayNameStd(file.code, STD_MPSC) &&
+      mayRunFromAsync(file, [...FLAGGED_METHODS, 'for'], false),
     callNames: [...FLAGGED_METHODS],
   },
   defaultOptions: {},
