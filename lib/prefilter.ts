@@ -48,29 +48,30 @@ function matchesCode(p: Words, code: string): boolean {
 }
 
 /**
- * Whether code may name the std module `std::a::b` (`path` written so) as
- * the resolver resolves names — within the file, following no re-export of
- * another file: written out (`std::sync::mpsc`, `::std::thread`), through
- * a `use` of std that may bind it or a module on its way (one naming its
- * last segment, a glob, a rename, `self`, a module on the way with no path
- * after it: `use std::{sync, thread};`), or through `extern crate std`. A
- * file whose code cannot, holds no path that resolves into it.
+ * Whether code may name the module `path` of a crate (`std::sync::mpsc`,
+ * `tokio::runtime`) as the resolver resolves names — within the file,
+ * following no re-export of another file: written out (`std::sync::mpsc`,
+ * `::tokio::runtime`), through a `use` of the crate that may bind it or a
+ * module on its way (one naming its last segment, a glob, a rename, `self`,
+ * a module on the way with no path after it: `use std::{sync, thread};`),
+ * or through `extern crate`. A file whose code cannot, holds no path that
+ * resolves into it.
  */
-export function mayNameStd(code: string, path: string): boolean {
-  const segments = path.split('::').slice(1);
+export function mayNameModule(code: string, path: string): boolean {
+  const [crate, ...segments] = path.split('::');
   const last = segments[segments.length - 1];
-  const tests = (STD_TESTS[path] ??= {
-    written: new RegExp(`\\bstd\\s*::\\s*${segments.join('\\s*::\\s*')}\\b`),
+  const tests = (MODULE_TESTS[path] ??= {
+    written: new RegExp(`\\b${crate}\\s*::\\s*${segments.join('\\s*::\\s*')}\\b`),
+    crate: new RegExp(`\\b${crate}\\b`),
+    externCrate: new RegExp(`\\bextern\\s+crate\\s+${crate}\\b`),
     binds: new RegExp(`\\b${last}\\b|\\*|\\bas\\b|\\bself\\b${segments.slice(0, -1).map((s) => `|\\b${s}\\b(?!\\s*::)`).join('')}`),
   });
-  if (tests.written.test(code) || EXTERN_STD.test(code)) return true;
-  for (const m of code.matchAll(USE_DECL)) if (STD_WORD.test(m[0]) && tests.binds.test(m[0])) return true;
+  if (tests.written.test(code) || tests.externCrate.test(code)) return true;
+  for (const m of code.matchAll(USE_DECL)) if (tests.crate.test(m[0]) && tests.binds.test(m[0])) return true;
   return false;
 }
 
-const STD_TESTS: Record<string, { written: RegExp; binds: RegExp }> = {};
-const EXTERN_STD = /\bextern\s+crate\s+std\b/;
-const STD_WORD = /\bstd\b/;
+const MODULE_TESTS: Record<string, { written: RegExp; crate: RegExp; externCrate: RegExp; binds: RegExp }> = {};
 const USE_DECL = /\buse\b[^;]*;/g;
 
 /**

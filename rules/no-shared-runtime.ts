@@ -31,6 +31,7 @@ import {
   wrappedBinding,
 } from '../lib/runtimes';
 import { Applicability, Fix, TextEdit } from '../lib/types';
+import { mayNameModule } from '../lib/prefilter';
 
 type Options = { allowIn: string[] };
 
@@ -50,6 +51,8 @@ const BLOCK_LIKE = new Set([
 /** What `mayShareRuntime` needs in the code, and so in the raw text (a word of the code is one of the text). */
 const RUNTIME_WORDS = /\b(?:Runtime|Builder)\b/;
 const TOKIO_WORD = /\btokio\b/;
+/** The module of every runtime type the rule flags the construction or sharing of. */
+const TOKIO_RUNTIME_MODULE = 'tokio::runtime';
 
 export default createRule<Options>({
   id: 'no-shared-runtime',
@@ -85,7 +88,7 @@ export default createRule<Options>({
     // file under tests/ or benches/ everything is allowed (allowedPlace): nothing to report.
     prefilter: (file) =>
       !isTestFile(file.filePath) &&
-      ((RUNTIME_WORDS.test(file.text) && TOKIO_WORD.test(file.text) && mayShareRuntime(file.code)) || !!file.project?.maySeeSharedAccessor(file.filePath)),
+      ((RUNTIME_WORDS.test(file.text) && TOKIO_WORD.test(file.text) && mayShareRuntime(file.code) && mayNameModule(file.code, TOKIO_RUNTIME_MODULE)) || !!file.project?.maySeeSharedAccessor(file.filePath)),
   },
   defaultOptions: { allowIn: [] },
   create(context) {

@@ -30,7 +30,7 @@ import {
   MPSC_TRY_SEND_ERROR,
   STD_MPSC,
 } from '../lib/paths';
-import { mayNameStd, mayRunFromAsync } from '../lib/prefilter';
+import { mayNameModule, mayRunFromAsync } from '../lib/prefilter';
 
 type Options = Record<string, never>;
 
@@ -53,7 +53,7 @@ export default createRule<Options>({
     // reports only in async code: a flagged method or a `for` loop there.
     prefilter: (file) =>
       MPSC_WORDS.every((re) => re.test(file.text) && re.test(file.code)) &&
-      mayNameStd(file.code, STD_MPSC) &&
+      mayNameModule(file.code, STD_MPSC) &&
       mayRunFromAsync(file, [...FLAGGED_METHODS, 'for'], false),
     callNames: [...FLAGGED_METHODS],
   },

@@ -7,7 +7,7 @@ import { createRule } from '../lib/rule';
 import { SyntaxNode } from '../lib/parser';
 import { SourceFile } from '../lib/source';
 import { STD_THREAD, THREAD_SLEEP, THREAD_SLEEP_MS } from '../lib/paths';
-import { mayNameStd, mayRunFromAsync } from '../lib/prefilter';
+import { mayNameModule, mayRunFromAsync } from '../lib/prefilter';
 import { fix, freshName, insertAt, replace } from '../lib/edits';
 import { patternBinds } from '../lib/resolve';
 import { removeLine } from '../lib/imports';
@@ -43,7 +43,7 @@ export default createRule<Options>({
     // async code may call.
     prefilter: (file) =>
       SLEEP_WORDS.every((re) => re.test(file.text) && re.test(file.code)) &&
-      mayNameStd(file.code, STD_THREAD) &&
+      mayNameModule(file.code, STD_THREAD) &&
       mayRunFromAsync(file, ['sleep', 'sleep_ms']),
     // The last segments of THREAD_SLEEP and THREAD_SLEEP_MS.
     callNames: ['sleep', 'sleep_ms'],

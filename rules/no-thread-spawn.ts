@@ -20,7 +20,7 @@ import {
   THREAD_SCOPE, THREAD_SCOPE_TYPE, THREAD_SLEEP, THREAD_SLEEP_MS, THREAD_SPAWN, TOKIO_RUNTIME_BUILDER, TOKIO_RUNTIME_NEW,
 } from '../lib/paths';
 import { fix, reindent, replace } from '../lib/edits';
-import { mayNameStd } from '../lib/prefilter';
+import { mayNameModule } from '../lib/prefilter';
 import { patternBinds } from '../lib/resolve';
 import { ownerOf } from '../lib/context';
 import { removeLine } from '../lib/imports';
@@ -63,7 +63,7 @@ export default createRule<Options>({
     },
     // Every report resolves a path to `std::thread::…` and calls a `spawn…`: both words are in the
     // code, and a path or `use` that can name `std::thread`.
-    prefilter: { words: [/\bthread\b/, /\bspawn/], code: (code) => mayNameStd(code, STD_THREAD) },
+    prefilter: { words: [/\bthread\b/, /\bspawn/], code: (code) => mayNameModule(code, STD_THREAD) },
     // Path calls named `spawn`, method calls of a Builder or a scope.
     callNames: ['spawn', 'spawn_unchecked', 'spawn_scoped'],
   },

@@ -1,12 +1,12 @@
 /**
- * mayNameStd: the code test of the prefilters of the rules that flag a std
+ * mayNameModule: the code test of the prefilters of the rules that flag a std
  * module's items. It must let through every spelling the resolver resolves
  * into the module, and may turn away code that names another crate's
  * module of the same name.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { codeText, mayNameStd, outsideCommentLines } from '../../lib/prefilter';
+import { codeText, mayNameModule, outsideCommentLines } from '../../lib/prefilter';
 import { rustFiles } from '../helpers';
 import { Resolver } from '../../lib/resolve';
 import { SourceFile } from '../../lib/source';
@@ -19,7 +19,7 @@ function resolvesInto(text: string, module: string): boolean {
   return source.lintTree.rootNode.descendantsOfType('call_expression').some((c) => resolver.resolveCallee(c)?.startsWith(`${module}::`));
 }
 
-describe('mayNameStd', () => {
+describe('mayNameModule', () => {
   const namesMpsc = [
     'fn f() { let (tx, rx) = std::sync::mpsc::channel::<u8>(); }',
     'fn f() { let (tx, rx) = ::std::sync :: mpsc::channel::<u8>(); }',
@@ -35,7 +35,7 @@ describe('mayNameStd', () => {
   ];
   it.each(namesMpsc)('lets through std mpsc named so: %s', (text) => {
     expect(resolvesInto(text, STD_MPSC)).toBe(true);
-    expect(mayNameStd(codeText(text) ?? text, STD_MPSC)).toBe(true);
+    expect(mayNameModule(codeText(text) ?? text, STD_MPSC)).toBe(true);
   });
 
   const otherMpsc = [
@@ -45,7 +45,7 @@ describe('mayNameStd', () => {
   ];
   it.each(otherMpsc)('turns away code naming another mpsc only: %s', (text) => {
     expect(resolvesInto(text, STD_MPSC)).toBe(false);
-    expect(mayNameStd(codeText(text) ?? text, STD_MPSC)).toBe(false);
+    expect(mayNameModule(codeText(text) ?? text, STD_MPSC)).toBe(false);
   });
 
   it('the same for std::thread', () => {
@@ -56,11 +56,11 @@ describe('mayNameStd', () => {
       'fn f() { let b = std::thread::Builder::new(); }',
     ]) {
       expect(resolvesInto(text, STD_THREAD)).toBe(true);
-      expect(mayNameStd(codeText(text) ?? text, STD_THREAD)).toBe(true);
+      expect(mayNameModule(codeText(text) ?? text, STD_THREAD)).toBe(true);
     }
     const loom = 'use crate::loom::thread;\nuse std::sync::Arc;\nfn f() { thread::spawn(|| {}); }';
     expect(resolvesInto(loom, STD_THREAD)).toBe(false);
-    expect(mayNameStd(codeText(loom) ?? loom, STD_THREAD)).toBe(false);
+    expect(mayNameModule(codeText(loom) ?? loom, STD_THREAD)).toBe(false);
   });
 });
 

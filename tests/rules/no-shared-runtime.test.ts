@@ -872,6 +872,9 @@ describe('no-shared-runtime prefilter', () => {
     // Only paths with `tokio` in them resolve to its runtime: tokio's own builder code builds none the rule flags.
     expect(prefilter('use crate::runtime::Builder;\nfn f() { Builder::new_current_thread().build().unwrap(); }')).toBe(false);
     expect(prefilter('static RT: OnceLock<Runtime> = OnceLock::new();')).toBe(false);
+    // Only tokio::runtime's types: a crate's own Builder built next to other tokio items is not one.
+    expect(prefilter('use tokio::io::AsyncRead;\nfn f() -> Client { Builder::new().build() }')).toBe(false);
+    expect(prefilter('use tokio::{io::AsyncRead, runtime};\nfn f() { runtime::Builder::new_multi_thread().build().unwrap(); }')).toBe(true);
     // Under tests/ or benches/ everything is allowed.
     expect(prefilter('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }', undefined, '/p/tests/api.rs')).toBe(false);
     expect(prefilter('fn f() { let rt = tokio::runtime::Runtime::new().unwrap(); }', undefined, '/p/src/tests.rs')).toBe(true);
