@@ -104,6 +104,8 @@ export class ProjectIndex {
   private seeingOf = { at: -1, files: new Map<string, string[]>() };
   /** Changes with every file that comes or goes (`ranks`). */
   private membership = 0;
+  /** uncalled() answers, until a text or summary changes. */
+  private readonly uncalledMemo = new Map<string, boolean>();
   /** The highest rank in `files`. */
   private lastRank = -1;
   private readonly pending = new Map<string, Pending>();
@@ -218,6 +220,7 @@ export class ProjectIndex {
 
   /** Forgets what was read from the texts of every file (a file's text came, went or changed). */
   private textsChanged(): void {
+    this.uncalledMemo.clear();
     this.accessorFiles.clear();
     this.sharedKeys.clear();
     this.useAliases = null;
@@ -335,6 +338,7 @@ export class ProjectIndex {
 
   /** After a change the index did not make itself, names are followed again. */
   private changed(): void {
+    this.uncalledMemo.clear();
     this.followedNames.clear();
     this.followedKeys.clear();
     this.followedReexports.clear();
@@ -809,6 +813,15 @@ export class ProjectIndex {
    * crates that cannot name the fn's (other test targets) are not read.
    */
   private uncalled(name: string, definedIn: string, form: FnForm): boolean {
+    // Asked by a prefilter, then by the rule (phase 2 and the lint of the file): once. Uncalled in
+    // any form (the prefilter's question) is uncalled in each.
+    const key = `${form}|${definedIn}|${name}`;
+    let known = this.uncalledMemo.get(key) ?? (this.uncalledMemo.get(`any|${definedIn}|${name}`) || undefined);
+    if (known === undefined) this.uncalledMemo.set(key, (known = this.uncalledNow(name, definedIn, form)));
+    return known;
+  }
+
+  private uncalledNow(name: string, definedIn: string, form: FnForm): boolean {
     const own = this.codeOf(definedIn);
     if (own === null) return false;
     // Its name written where a call of it (or a `use` of it) may be, besides its definition.
