@@ -116,7 +116,8 @@ describe('fixing across files', () => {
     tmp.push(dir);
     // The fix turns a thread's closure into a task: the calls in it count for the index now.
     const spawning = 'fn work() {}\n\n#[tokio::test]\nasync fn t() {\n    std::thread::spawn(move || work());\n}\n';
-    const quiet = 'pub fn quiet() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n';
+    // Linted (a sleep in a fn something calls), with nothing to report (no async code calls it).
+    const quiet = 'pub fn quiet() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n\npub fn louder() {\n    quiet();\n}\n';
     const files: Record<string, string> = {
       'Cargo.toml': '[package]\nname = "rounds"\nversion = "0.1.0"\nedition = "2021"\n',
       'src/lib.rs': quiet,
