@@ -11,7 +11,7 @@
  */
 import type { Prefilter, RuleModule } from './rule';
 import type { ProjectIndex } from './project';
-import { textContexts } from './text-contexts';
+import { TextContexts, textContexts } from './text-contexts';
 import { regexOf, wordAlternation, wordRegex } from './calls';
 
 /** What a prefilter function sees of a file. */
@@ -128,18 +128,39 @@ export function mayReport(
  * only: a name of the code must sit in code that may be async.
  */
 export function mayRunFromAsync(file: PrefilterInput, names: readonly string[], reached = true): boolean {
-  const code = codeText(file.text, true);
-  const contexts = code === null ? null : textContexts(code);
+  const { code, contexts } = contextsOf(file.filePath, file.text);
   if (!code || !contexts) return true;
+  // The fns holding them in sync code, asked about together.
+  const fns = new Set<string>();
   for (const m of code.matchAll(regexOf(wordAlternation(renamed(code, names)), 'g'))) {
     if (contexts.mayBeAsync(m.index!)) return true;
-    if (!reached) continue;
-    const fn = contexts.fnAt(m.index!);
-    if (fn === null) continue;
-    if (file.project ? file.project.mayBeCalled(file.filePath, fn) : (code.match(wordRegex(fn, 'g')) ?? []).length > 1) return true;
+    const fn = reached ? contexts.fnAt(m.index!) : null;
+    if (fn !== null) fns.add(fn);
   }
-  return false;
+  if (fns.size === 0) return false;
+  if (file.project) return file.project.mayBeCalled(file.filePath, fns);
+  return [...fns].some((fn) => (code.match(wordRegex(fn, 'g')) ?? []).length > 1);
 }
+
+/**
+ * A file's code with offsets kept, and its contexts, for its text: asked by
+ * phase 1, phase 2 and the lint of the file, and by several rules; kept for
+ * the last files asked about.
+ */
+function contextsOf(filePath: string, text: string): { code: string | null; contexts: TextContexts | null } {
+  let known = CONTEXTS.get(filePath);
+  if (known?.text !== text) {
+    const code = codeText(text, true);
+    known = { text, code, contexts: code === null ? null : textContexts(code) };
+    CONTEXTS.delete(filePath);
+    CONTEXTS.set(filePath, known);
+    if (CONTEXTS.size > MAX_CONTEXTS) CONTEXTS.delete(CONTEXTS.keys().next().value!);
+  }
+  return known;
+}
+
+const CONTEXTS = new Map<string, { text: string; code: string | null; contexts: TextContexts | null }>();
+const MAX_CONTEXTS = 512;
 
 /** `names`, and the names `… name as other` binds in the code, to a fixed point. */
 function renamed(code: string, names: readonly string[]): string[] {

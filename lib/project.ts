@@ -795,13 +795,25 @@ export class ProjectIndex {
   }
 
   /**
-   * Whether a fn named `name` that `filePath` defines may have a caller,
-   * from the texts alone (see `uncalled`; free fn or method, as a prefilter
-   * cannot tell before a parse). When not, nothing can reach it from async
-   * code: no-block-on's and no-thread-sleep's prefilters.
+   * Whether one of the fns named `names` that `filePath` defines may have a
+   * caller, from the texts alone (see `uncalled`; free fn or method, as a
+   * prefilter cannot tell before a parse). When none may, nothing can reach
+   * them from async code: no-block-on's and no-thread-sleep's prefilters.
    */
-  mayBeCalled(filePath: string, name: string): boolean {
-    return !this.uncalled(name, path.resolve(filePath), 'any');
+  mayBeCalled(filePath: string, names: Iterable<string>): boolean {
+    const abs = path.resolve(filePath);
+    // Settled names first; the others are looked for together (one search of the other files).
+    const open: string[] = [];
+    for (const name of new Set(names)) {
+      const known = this.uncalledMemo.get(`any|${abs}|${name}`);
+      if (known === false) return true;
+      if (known === undefined) open.push(name);
+    }
+    if (open.length === 0) return false;
+    const called = this.calledOf(open, abs, 'any');
+    if (called !== null) this.uncalledMemo.set(`any|${abs}|${called}`, false);
+    else for (const name of open) this.uncalledMemo.set(`any|${abs}|${name}`, true);
+    return called !== null;
   }
 
   /**
@@ -817,15 +829,21 @@ export class ProjectIndex {
     // any form (the prefilter's question) is uncalled in each.
     const key = `${form}|${definedIn}|${name}`;
     let known = this.uncalledMemo.get(key) ?? (this.uncalledMemo.get(`any|${definedIn}|${name}`) || undefined);
-    if (known === undefined) this.uncalledMemo.set(key, (known = this.uncalledNow(name, definedIn, form)));
+    if (known === undefined) this.uncalledMemo.set(key, (known = this.calledOf([name], definedIn, form) === null));
     return known;
   }
 
-  private uncalledNow(name: string, definedIn: string, form: FnForm): boolean {
+  /**
+   * One of the fns of `definedIn` named `names` that may have a caller (see
+   * `uncalled`), or null when none may: the other files are searched once
+   * for all the names.
+   */
+  private calledOf(names: readonly string[], definedIn: string, form: FnForm): string | null {
     const own = this.codeOf(definedIn);
-    if (own === null) return false;
+    if (own === null) return names[0];
     // Its name written where a call of it (or a `use` of it) may be, besides its definition.
-    if (callSite(name, form).test(own)) return false;
+    for (const name of names) if (callSite(name, form).test(own)) return name;
+    const anyName = names.length > 1 ? new RegExp(names.map(escapeRegExp).join('|')) : null;
     for (const abs of this.filesSeeing(this.crateIdOf(definedIn) ?? '')) {
       if (abs === definedIn) continue;
       const text = this.registeredText(abs);
@@ -833,12 +851,14 @@ export class ProjectIndex {
       if (text === undefined) {
         const s = this.files.get(abs)?.summary;
         const calls = s ? [...s.looseCalls, ...s.fns.flatMap((f) => f.calls)] : [];
-        if (calls.some((c) => c.method === name || (c.path !== null && lastSegment(c.path) === name))) return false;
+        const called = names.find((name) => calls.some((c) => c.method === name || (c.path !== null && lastSegment(c.path) === name)));
+        if (called !== undefined) return called;
         continue;
       }
-      if (text.includes(name) && callSite(name, form).test(this.codeOf(abs) ?? text)) return false;
+      if (anyName && !anyName.test(text)) continue;
+      for (const name of names) if (text.includes(name) && callSite(name, form).test(this.codeOf(abs) ?? text)) return name;
     }
-    return true;
+    return null;
   }
 
   /** The files of the crates that see crate `to` (a test target: its own), in registration order. */
