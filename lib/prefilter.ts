@@ -131,15 +131,15 @@ export function mayRunFromAsync(file: PrefilterInput, names: readonly string[], 
   const { code, contexts } = contextsOf(file.filePath, file.text);
   if (!code || !contexts) return true;
   // The fns holding them in sync code, asked about together.
-  const fns = new Set<string>();
+  const fns = new Map<string, { name: string; free: boolean }>();
   for (const m of code.matchAll(regexOf(wordAlternation(renamed(code, names)), 'g'))) {
     if (contexts.mayBeAsync(m.index!)) return true;
     const fn = reached ? contexts.fnAt(m.index!) : null;
-    if (fn !== null) fns.add(fn);
+    if (fn) fns.set(`${fn.free}|${fn.name}`, fn);
   }
   if (fns.size === 0) return false;
-  if (file.project) return file.project.mayBeCalled(file.filePath, fns);
-  return [...fns].some((fn) => (code.match(wordRegex(fn, 'g')) ?? []).length > 1);
+  if (file.project) return file.project.mayBeCalled(file.filePath, fns.values());
+  return [...fns.values()].some((fn) => (code.match(wordRegex(fn.name, 'g')) ?? []).length > 1);
 }
 
 /**

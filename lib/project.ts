@@ -795,24 +795,26 @@ export class ProjectIndex {
   }
 
   /**
-   * Whether one of the fns named `names` that `filePath` defines may have a
-   * caller, from the texts alone (see `uncalled`; free fn or method, as a
-   * prefilter cannot tell before a parse). When none may, nothing can reach
-   * them from async code: no-block-on's and no-thread-sleep's prefilters.
+   * Whether one of these fns that `filePath` defines may have a caller, from
+   * the texts alone (see `uncalled`): a fn surely free as one, any other as
+   * a free fn or a method (a prefilter cannot tell before a parse). When
+   * none may, nothing can reach them from async code: no-block-on's and
+   * no-thread-sleep's prefilters.
    */
-  mayBeCalled(filePath: string, names: Iterable<string>): boolean {
+  mayBeCalled(filePath: string, fns: Iterable<{ name: string; free: boolean }>): boolean {
     const abs = path.resolve(filePath);
-    // Settled names first; the others are looked for together (one search of the other files).
-    const open: string[] = [];
-    for (const name of new Set(names)) {
-      const known = this.uncalledMemo.get(`any|${abs}|${name}`);
+    // Settled fns first; the others are looked for together (one search of the other files).
+    const open: Fn[] = [];
+    for (const { name, free } of fns) {
+      const form: FnForm = free ? 'free' : 'any';
+      const known = this.uncalledMemo.get(`${form}|${abs}|${name}`);
       if (known === false) return true;
-      if (known === undefined) open.push(name);
+      if (known === undefined) open.push({ name, form });
     }
     if (open.length === 0) return false;
-    const called = this.calledOf(open, abs, 'any');
-    if (called !== null) this.uncalledMemo.set(`any|${abs}|${called}`, false);
-    else for (const name of open) this.uncalledMemo.set(`any|${abs}|${name}`, true);
+    const called = this.calledOf(open, abs);
+    if (called !== null) this.uncalledMemo.set(`${called.form}|${abs}|${called.name}`, false);
+    else for (const f of open) this.uncalledMemo.set(`${f.form}|${abs}|${f.name}`, true);
     return called !== null;
   }
 
@@ -829,21 +831,20 @@ export class ProjectIndex {
     // any form (the prefilter's question) is uncalled in each.
     const key = `${form}|${definedIn}|${name}`;
     let known = this.uncalledMemo.get(key) ?? (this.uncalledMemo.get(`any|${definedIn}|${name}`) || undefined);
-    if (known === undefined) this.uncalledMemo.set(key, (known = this.calledOf([name], definedIn, form) === null));
+    if (known === undefined) this.uncalledMemo.set(key, (known = this.calledOf([{ name, form }], definedIn) === null));
     return known;
   }
 
   /**
-   * One of the fns of `definedIn` named `names` that may have a caller (see
-   * `uncalled`), or null when none may: the other files are searched once
-   * for all the names.
+   * One of these fns of `definedIn` that may have a caller (see `uncalled`),
+   * or null when none may: the other files are searched once for all.
    */
-  private calledOf(names: readonly string[], definedIn: string, form: FnForm): string | null {
+  private calledOf(fns: readonly Fn[], definedIn: string): Fn | null {
     const own = this.codeOf(definedIn);
-    if (own === null) return names[0];
+    if (own === null) return fns[0];
     // Its name written where a call of it (or a `use` of it) may be, besides its definition.
-    for (const name of names) if (callSite(name, form).test(own)) return name;
-    const anyName = names.length > 1 ? new RegExp(names.map(escapeRegExp).join('|')) : null;
+    for (const f of fns) if (callSite(f.name, f.form).test(own)) return f;
+    const anyName = fns.length > 1 ? new RegExp(fns.map((f) => escapeRegExp(f.name)).join('|')) : null;
     for (const abs of this.filesSeeing(this.crateIdOf(definedIn) ?? '')) {
       if (abs === definedIn) continue;
       const text = this.registeredText(abs);
@@ -851,12 +852,12 @@ export class ProjectIndex {
       if (text === undefined) {
         const s = this.files.get(abs)?.summary;
         const calls = s ? [...s.looseCalls, ...s.fns.flatMap((f) => f.calls)] : [];
-        const called = names.find((name) => calls.some((c) => c.method === name || (c.path !== null && lastSegment(c.path) === name)));
+        const called = fns.find((f) => calls.some((c) => c.method === f.name || (c.path !== null && lastSegment(c.path) === f.name)));
         if (called !== undefined) return called;
         continue;
       }
       if (anyName && !anyName.test(text)) continue;
-      for (const name of names) if (text.includes(name) && callSite(name, form).test(this.codeOf(abs) ?? text)) return name;
+      for (const f of fns) if (text.includes(f.name) && callSite(f.name, f.form).test(this.codeOf(abs) ?? text)) return f;
     }
     return null;
   }
@@ -1237,6 +1238,12 @@ function callSite(name: string, form: FnForm): RegExp {
 
 /** A fn as callSite looks for its calls: free, of an impl or trait, or either (not known). */
 type FnForm = 'free' | 'associated' | 'any';
+
+/** A fn by name and form (the fns of one file a question is about). */
+interface Fn {
+  name: string;
+  form: FnForm;
+}
 
 /** `fn name` (or `fn r#name`) as a whole word. */
 function fnDefinition(name: string): RegExp {

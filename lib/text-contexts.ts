@@ -16,8 +16,12 @@
 export interface TextContexts {
   /** Whether `at` may sit in async code. */
   mayBeAsync(at: number): boolean;
-  /** The name of the innermost `fn` whose body holds `at` (null: none). */
-  fnAt(at: number): string | null;
+  /**
+   * The innermost `fn` whose body holds `at` (null: none): its name, and
+   * whether it is surely a free fn (no `impl` or `trait` around it: not a
+   * method, which calls would name after a `.`).
+   */
+  fnAt(at: number): { name: string; free: boolean } | null;
 }
 
 interface Span {
@@ -26,6 +30,8 @@ interface Span {
 }
 
 const ASYNC = /\basync\b/g;
+/** Where an impl or trait block may start (`impl Trait` in a type too: the test is for surely free fns). */
+const IMPL_OR_TRAIT = /\b(?:impl|trait)\b/g;
 const FN = /\bfn\s+(?:r#)?([A-Za-z_\u00a1-\uffff][A-Za-z0-9_\u00a1-\uffff]*)/g;
 const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
@@ -39,19 +45,27 @@ export function textContexts(code: string): TextContexts | null {
     if (span === null) return null;
     if (span) asyncSpans.push(span);
   }
-  const fns: (Span & { name: string })[] = [];
+  // From each `impl` or `trait` to the end of the first block after it: a fn outside all of them is free.
+  const implSpans: Span[] = [];
+  IMPL_OR_TRAIT.lastIndex = 0;
+  for (let m = IMPL_OR_TRAIT.exec(code); m; m = IMPL_OR_TRAIT.exec(code)) {
+    const open = code.indexOf('{', m.index);
+    implSpans.push({ start: m.index, end: open < 0 ? code.length : close.get(open)! });
+  }
+  const fns: (Span & { name: string; free: boolean })[] = [];
   FN.lastIndex = 0;
   for (let m = FN.exec(code); m; m = FN.exec(code)) {
     const body = fnBody(code, m.index + m[0].length, close);
     if (body === null) return null;
-    if (body) fns.push({ ...body, name: m[1] });
+    const at = m.index;
+    if (body) fns.push({ ...body, name: m[1], free: !implSpans.some((s) => s.start < at && at < s.end) });
   }
   return {
     mayBeAsync: (at) => asyncSpans.some((s) => s.start < at && at < s.end),
     fnAt: (at) => {
-      let best: (Span & { name: string }) | null = null;
+      let best: (Span & { name: string; free: boolean }) | null = null;
       for (const f of fns) if (f.start < at && at < f.end && (!best || f.start > best.start)) best = f;
-      return best ? best.name : null;
+      return best && { name: best.name, free: best.free };
     },
   };
 }

@@ -11,6 +11,7 @@ import { codeText } from '../../lib/prefilter';
 import { SourceFile } from '../../lib/source';
 import { contextOf, enclosingFunction } from '../../lib/context';
 import { rustFiles } from '../helpers';
+import { isAssociated } from '../../lib/index/summary';
 
 function contextsOf(text: string) {
   const code = codeText(text, true);
@@ -24,18 +25,21 @@ describe('textContexts', () => {
       'async fn serve(x: impl Fn(u8) -> u8) -> Result<(), E> where E: Debug { go(); }',
       'impl S { fn run<F: Fn() -> T>(&self, f: F) { let g = async move { inner() }; } }',
       'trait T { async fn f(&self); fn g(&self) {} }',
+      'fn outer(x: impl Fn()) { fn inner() { wait(); } }',
     ].join('\n');
     const c = contextsOf(text)!;
     const at = (s: string) => text.indexOf(s);
     expect(c.mayBeAsync(at('block_on'))).toBe(false);
-    expect(c.fnAt(at('block_on'))).toBe('main');
+    expect(c.fnAt(at('block_on'))).toEqual({ name: 'main', free: true });
     expect(c.mayBeAsync(at('work()'))).toBe(true);
     expect(c.mayBeAsync(at('go()'))).toBe(true);
-    expect(c.fnAt(at('go()'))).toBe('serve');
+    expect(c.fnAt(at('go()'))).toEqual({ name: 'serve', free: true });
     expect(c.mayBeAsync(at('inner()'))).toBe(true);
     expect(c.mayBeAsync(at('let g'))).toBe(false);
-    expect(c.fnAt(at('let g'))).toBe('run');
+    expect(c.fnAt(at('let g'))).toEqual({ name: 'run', free: false });
     expect(c.fnAt(at('trait T'))).toBe(null);
+    // After an `impl` (here a type's), up to the end of the next block: not sure it is free.
+    expect(c.fnAt(at('wait()'))).toEqual({ name: 'inner', free: false });
   });
 
   it('gives no answer for text it cannot read so', () => {
@@ -55,7 +59,10 @@ describe('textContexts', () => {
         const at = call.startIndex;
         if (contextOf(call).kind === 'async') expect([file, at, c.mayBeAsync(at)]).toEqual([file, at, true]);
         else if (!c.mayBeAsync(at)) {
-          expect([file, at, c.fnAt(at)]).toEqual([file, at, enclosingFunction(call)?.childForFieldName('name')?.text ?? null]);
+          const fn = enclosingFunction(call);
+          expect([file, at, c.fnAt(at)?.name ?? null]).toEqual([file, at, fn?.childForFieldName('name')?.text ?? null]);
+          // Free for sure only when it is: no impl or trait around it.
+          if (fn && c.fnAt(at)!.free) expect([file, at, isAssociated(fn)]).toEqual([file, at, false]);
         }
         checked++;
       }

@@ -409,6 +409,11 @@ describe('no-block-on prefilter', () => {
     const test = { filePath: '/p/tests/api.rs', text: 'use futures::executor::block_on;\n#[test]\nfn works() {\n    block_on(async { run().await });\n}\n' };
     expect(lint([test])).toBe(false);
     expect(lint([{ ...test, text: 'use futures::executor::block_on;\nfn main() { block_on(async { run().await }); }\n' }])).toBe(false);
+    // A free test fn named as a method the file calls (`rx.recv()`): no call of it still.
+    const recv = 'use futures::executor::block_on;\n#[test]\nfn recv() {\n    block_on(async { rx.recv().await });\n}\n';
+    expect(lint([{ ...test, text: recv }])).toBe(false);
+    // The same fn in an impl is a method, which `rx.recv()` may call.
+    expect(lint([{ ...test, text: recv.replace('#[test]\nfn recv() {', 'impl S {\nfn recv() {') + '}\n' }])).toBe(true);
     expect(lint([{ ...test, text: `${test.text}async fn nested() { block_on(async {}); }\n` }])).toBe(true);
     expect(lint([{ ...test, text: 'use futures::executor::block_on as wait;\nasync fn f() { wait(async {}); }\n' }])).toBe(true);
     // A fn of the library that async code elsewhere calls, or may: looked for by name.
