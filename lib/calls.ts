@@ -157,3 +157,21 @@ function same(a: SyntaxNode | null, b: SyntaxNode): boolean {
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * `name` written where a call of the fn so named may be, as the call graph
+ * has calls: a whole word followed by what follows a callee (`(`, `::<`, a
+ * comment) or an item of a `use` (`,` `;` `}` `as`: an import may rename
+ * it); not its definition (`fn name`). A free fn is not called after a
+ * single `.` (`x.name(..)` is a method; a range `0..name()` still counts);
+ * a fn of an impl or trait only after `.` or `::` (a bare `name(..)`, as
+ * `drop(x)`, calls a free fn: the graph resolves it in the module).
+ */
+export function callSite(name: string, form: FnForm): RegExp {
+  const before =
+    form === 'associated' ? '(?<=(?:\\.|::)\\s*)' : form === 'free' ? '(?<!\\bfn\\s+)(?<!(?:^|[^.])\\.\\s*)' : '(?<!\\bfn\\s+)';
+  return regexOf(`${before}${wordAlternation([name])}(?=\\s*(?:[(/,;}]|::|as\\b))`);
+}
+
+/** A fn as callSite looks for its calls: free, of an impl or trait, or either (not known). */
+export type FnForm = 'free' | 'associated' | 'any';

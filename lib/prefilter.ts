@@ -12,7 +12,7 @@
 import type { Prefilter, RuleModule } from './rule';
 import type { ProjectIndex } from './project';
 import { TextContexts, textContexts } from './text-contexts';
-import { regexOf, wordAlternation, wordRegex } from './calls';
+import { callSite, regexOf, wordAlternation } from './calls';
 
 /** What a prefilter function sees of a file. */
 export interface PrefilterInput {
@@ -139,7 +139,7 @@ export function mayRunFromAsync(file: PrefilterInput, names: readonly string[], 
   }
   if (fns.size === 0) return false;
   if (file.project) return file.project.mayBeCalled(file.filePath, fns.values());
-  return [...fns.values()].some((fn) => (code.match(wordRegex(fn.name, 'g')) ?? []).length > 1);
+  return [...fns.values()].some((fn) => callSite(fn.name, fn.free ? 'free' : 'any').test(code));
 }
 
 /**

@@ -26,7 +26,7 @@ import { crateFiles, crateOf, targetOf } from './index/crates';
 import type { RuntimeAccessor } from './runtimes';
 import { AccessorText, accessorTexts, namesAccessor, sharedAccessorKeys } from './index/shared-text';
 import { codeText, outsideCommentLines } from './prefilter';
-import { escapeRegExp, IDENT_CHAR, regexOf, wordAlternation, wordRegex } from './calls';
+import { callSite, escapeRegExp, FnForm, IDENT_CHAR, regexOf, wordAlternation, wordRegex } from './calls';
 
 /**
  * Words the code of a file holds when its summary may carry runtime
@@ -1220,24 +1220,6 @@ export class ProjectIndex {
     return { fn: prev && /^[A-Z]/.test(prev) ? `${prev}::${name}` : name, chain };
   }
 }
-
-/**
- * `name` written where a call of the fn so named may be, as the call graph
- * has calls: a whole word followed by what follows a callee (`(`, `::<`, a
- * comment) or an item of a `use` (`,` `;` `}` `as`: an import may rename
- * it); not its definition (`fn name`). A free fn is not called after a
- * single `.` (`x.name(..)` is a method; a range `0..name()` still counts);
- * a fn of an impl or trait only after `.` or `::` (a bare `name(..)`, as
- * `drop(x)`, calls a free fn: the graph resolves it in the module).
- */
-function callSite(name: string, form: FnForm): RegExp {
-  const before =
-    form === 'associated' ? '(?<=(?:\\.|::)\\s*)' : form === 'free' ? '(?<!\\bfn\\s+)(?<!(?:^|[^.])\\.\\s*)' : '(?<!\\bfn\\s+)';
-  return regexOf(`${before}${wordAlternation([name])}(?=\\s*(?:[(/,;}]|::|as\\b))`);
-}
-
-/** A fn as callSite looks for its calls: free, of an impl or trait, or either (not known). */
-type FnForm = 'free' | 'associated' | 'any';
 
 /** A fn by name and form (the fns of one file a question is about). */
 interface Fn {
