@@ -11,7 +11,7 @@
  */
 import type { Prefilter, RuleModule } from './rule';
 import type { ProjectIndex } from './project';
-import { TextContexts, textContexts } from './text-contexts';
+import { TextContexts, TextFn, textContexts } from './text-contexts';
 import { callSite, regexOf, wordAlternation } from './calls';
 
 /** What a prefilter function sees of a file. */
@@ -130,12 +130,17 @@ export function mayReport(
 export function mayRunFromAsync(file: PrefilterInput, names: readonly string[], reached = true): boolean {
   const { code, contexts } = contextsOf(file.filePath, file.text);
   if (!code || !contexts) return true;
-  // The fns holding them in sync code, asked about together.
-  const fns = new Map<string, { name: string; free: boolean }>();
+  // The fns holding them in sync code, asked about together. A private free fn of a file that
+  // declares no module in another file can be called from this file alone (Rust's privacy).
+  const fns = new Map<string, TextFn>();
+  const alone = !OUT_OF_LINE_MOD.test(code);
   for (const m of code.matchAll(regexOf(wordAlternation(renamed(code, names)), 'g'))) {
     if (contexts.mayBeAsync(m.index!)) return true;
     const fn = reached ? contexts.fnAt(m.index!) : null;
-    if (fn) fns.set(`${fn.free}|${fn.name}`, fn);
+    if (!fn) continue;
+    if (fn.free && fn.private && alone) {
+      if (callSite(fn.name, 'free').test(code)) return true;
+    } else fns.set(`${fn.free}|${fn.name}`, fn);
   }
   if (fns.size === 0) return false;
   if (file.project) return file.project.mayBeCalled(file.filePath, fns.values());
@@ -158,6 +163,9 @@ function contextsOf(filePath: string, text: string): { code: string | null; cont
   }
   return known;
 }
+
+/** `mod name;`: a module whose code is in another file. */
+const OUT_OF_LINE_MOD = /\bmod\s+(?:r#)?[A-Za-z_\u00a1-\uffff][A-Za-z0-9_\u00a1-\uffff]*\s*;/;
 
 const CONTEXTS = new Map<string, { text: string; code: string | null; contexts: TextContexts | null }>();
 const MAX_CONTEXTS = 512;

@@ -17,11 +17,18 @@ export interface TextContexts {
   /** Whether `at` may sit in async code. */
   mayBeAsync(at: number): boolean;
   /**
-   * The innermost `fn` whose body holds `at` (null: none): its name, and
+   * The innermost `fn` whose body holds `at` (null: none): its name,
    * whether it is surely a free fn (no `impl` or `trait` around it: not a
-   * method, which calls would name after a `.`).
+   * method, which calls would name after a `.`), and whether it is private
+   * (no `pub` of any kind: seen only by its module and the modules inside).
    */
-  fnAt(at: number): { name: string; free: boolean } | null;
+  fnAt(at: number): TextFn | null;
+}
+
+export interface TextFn {
+  name: string;
+  free: boolean;
+  private: boolean;
 }
 
 interface Span {
@@ -34,6 +41,8 @@ const ASYNC = /\basync\b/g;
 const IMPL_OR_TRAIT = /\b(?:impl|trait)\b/g;
 const FN = /\bfn\s+(?:r#)?([A-Za-z_\u00a1-\uffff][A-Za-z0-9_\u00a1-\uffff]*)/g;
 const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+/** A visibility right before a fn's qualifiers and `fn` (`pub`, `pub(crate)`, …). */
+const PUB_BEFORE = /\bpub\b(?:\s*\([^()]*\))?\s+(?:(?:const|async|unsafe|default|extern(?:\s*"[^"]*")?)\s+)*$/;
 
 export function textContexts(code: string): TextContexts | null {
   const close = matchBrackets(code);
@@ -52,20 +61,22 @@ export function textContexts(code: string): TextContexts | null {
     const open = code.indexOf('{', m.index);
     implSpans.push({ start: m.index, end: open < 0 ? code.length : close.get(open)! });
   }
-  const fns: (Span & { name: string; free: boolean })[] = [];
+  const fns: (Span & TextFn)[] = [];
   FN.lastIndex = 0;
   for (let m = FN.exec(code); m; m = FN.exec(code)) {
     const body = fnBody(code, m.index + m[0].length, close);
     if (body === null) return null;
     const at = m.index;
-    if (body) fns.push({ ...body, name: m[1], free: !implSpans.some((s) => s.start < at && at < s.end) });
+    if (!body) continue;
+    const free = !implSpans.some((s) => s.start < at && at < s.end);
+    fns.push({ ...body, name: m[1], free, private: !PUB_BEFORE.test(code.slice(Math.max(0, at - 160), at)) });
   }
   return {
     mayBeAsync: (at) => asyncSpans.some((s) => s.start < at && at < s.end),
     fnAt: (at) => {
-      let best: (Span & { name: string; free: boolean }) | null = null;
+      let best: (Span & TextFn) | null = null;
       for (const f of fns) if (f.start < at && at < f.end && (!best || f.start > best.start)) best = f;
-      return best && { name: best.name, free: best.free };
+      return best && { name: best.name, free: best.free, private: best.private };
     },
   };
 }

@@ -103,7 +103,7 @@ describe('demand-driven index = full index', () => {
   });
 
   it('a fn whose name is written nowhere but at its definition has no callers to look for: nothing is summarised', () => {
-    const test = { filePath: '/p/src/tests.rs', text: 'fn lonely_test() { futures::executor::block_on(async {}); }\n' };
+    const test = { filePath: '/p/src/tests.rs', text: 'pub fn lonely_test() { futures::executor::block_on(async {}); }\n' };
     const other = { filePath: '/p/src/other.rs', text: 'async fn f() { helper(); }\nfn helper() {}\n' };
     const project = onDemand([test, other]);
     expect(outcome(project, test, false).messages).toEqual([]);
@@ -112,13 +112,13 @@ describe('demand-driven index = full index', () => {
     const caller = { filePath: '/p/src/caller.rs', text: 'async fn g() { crate::tests::lonely_test(); }\n' };
     const called = onDemand([test, other, caller]);
     expect(outcome(called, test, false).messages).toEqual([
-      expect.stringMatching(/^1:20 no-block-on .*lonely_test.*async fn g/),
+      expect.stringMatching(/^1:24 no-block-on .*lonely_test.*async fn g/),
     ]);
     expect(called.summarisedSize).toBeGreaterThan(0);
   });
 
   it('a free fn is called by path only: its name written after a `.` (a method, a field) is no reason to look for callers', () => {
-    const test = { filePath: '/p/src/tests.rs', text: 'fn load() { futures::executor::block_on(async {}); }\nfn check(db: Db) { db.load(); db. load(); }\n' };
+    const test = { filePath: '/p/src/tests.rs', text: 'pub fn load() { futures::executor::block_on(async {}); }\nfn check(db: Db) { db.load(); db. load(); }\n' };
     const other = { filePath: '/p/src/other.rs', text: 'async fn f(db: Db) { db.load(); }\n' };
     const project = onDemand([test, other]);
     expect(outcome(project, test, false).messages).toEqual([]);
@@ -131,7 +131,7 @@ describe('demand-driven index = full index', () => {
     // And a path call (`0..load()` is one) still counts.
     const ranged = { filePath: '/p/src/other.rs', text: 'async fn f() { for _ in 0..crate::tests::load() {} }\n' };
     const viaPath = onDemand([test, ranged]);
-    expect(outcome(viaPath, test, false).messages).toEqual([expect.stringMatching(/^1:13 no-block-on .*load.*async fn f/)]);
+    expect(outcome(viaPath, test, false).messages).toEqual([expect.stringMatching(/^1:17 no-block-on .*load.*async fn f/)]);
   });
 
   it('a fn of an impl is called after `.` or `::` only: a bare call of its name (a free fn, as `drop(x)`) is no reason to look for callers', () => {
@@ -148,7 +148,7 @@ describe('demand-driven index = full index', () => {
   });
 
   it('looks for callers only where the name is written as a call or imported: not a variable or field of that name', () => {
-    const test = { filePath: '/p/src/tests.rs', text: 'fn load() { futures::executor::block_on(async {}); }\nfn check() { let load = 1; let _ = load + 1; }\n' };
+    const test = { filePath: '/p/src/tests.rs', text: 'pub fn load() { futures::executor::block_on(async {}); }\nfn check() { let load = 1; let _ = load + 1; }\n' };
     const other = { filePath: '/p/src/other.rs', text: 'struct S { load: u8 }\nasync fn f(s: S) -> u8 { let load = s.load; load + 1 }\n' };
     const project = onDemand([test, other]);
     expect(outcome(project, test, false).messages).toEqual([]);
@@ -156,7 +156,7 @@ describe('demand-driven index = full index', () => {
     // Imported under another name, and called so: found.
     const renamed = { filePath: '/p/src/other.rs', text: 'use crate::tests::load as fetch;\nasync fn f() { fetch(); }\n' };
     const viaAlias = onDemand([test, renamed]);
-    expect(outcome(viaAlias, test, false).messages).toEqual([expect.stringMatching(/^1:13 no-block-on .*load.*async fn f/)]);
+    expect(outcome(viaAlias, test, false).messages).toEqual([expect.stringMatching(/^1:17 no-block-on .*load.*async fn f/)]);
   });
 });
 

@@ -22,24 +22,24 @@ describe('textContexts', () => {
   it('finds async bodies and the fn around an offset', () => {
     const text = [
       'fn main() { block_on(async { work().await }); }',
-      'async fn serve(x: impl Fn(u8) -> u8) -> Result<(), E> where E: Debug { go(); }',
-      'impl S { fn run<F: Fn() -> T>(&self, f: F) { let g = async move { inner() }; } }',
+      'pub(crate) async fn serve(x: impl Fn(u8) -> u8) -> Result<(), E> where E: Debug { go(); }',
+      'impl S { pub const unsafe extern "C" fn run<F: Fn() -> T>(&self, f: F) { let g = async move { inner() }; } }',
       'trait T { async fn f(&self); fn g(&self) {} }',
       'fn outer(x: impl Fn()) { fn inner() { wait(); } }',
     ].join('\n');
     const c = contextsOf(text)!;
     const at = (s: string) => text.indexOf(s);
     expect(c.mayBeAsync(at('block_on'))).toBe(false);
-    expect(c.fnAt(at('block_on'))).toEqual({ name: 'main', free: true });
+    expect(c.fnAt(at('block_on'))).toEqual({ name: 'main', free: true, private: true });
     expect(c.mayBeAsync(at('work()'))).toBe(true);
     expect(c.mayBeAsync(at('go()'))).toBe(true);
-    expect(c.fnAt(at('go()'))).toEqual({ name: 'serve', free: true });
+    expect(c.fnAt(at('go()'))).toEqual({ name: 'serve', free: true, private: false });
     expect(c.mayBeAsync(at('inner()'))).toBe(true);
     expect(c.mayBeAsync(at('let g'))).toBe(false);
-    expect(c.fnAt(at('let g'))).toEqual({ name: 'run', free: false });
+    expect(c.fnAt(at('let g'))).toEqual({ name: 'run', free: false, private: false });
     expect(c.fnAt(at('trait T'))).toBe(null);
     // After an `impl` (here a type's), up to the end of the next block: not sure it is free.
-    expect(c.fnAt(at('wait()'))).toEqual({ name: 'inner', free: false });
+    expect(c.fnAt(at('wait()'))).toEqual({ name: 'inner', free: false, private: true });
   });
 
   it('gives no answer for text it cannot read so', () => {
@@ -63,6 +63,8 @@ describe('textContexts', () => {
           expect([file, at, c.fnAt(at)?.name ?? null]).toEqual([file, at, fn?.childForFieldName('name')?.text ?? null]);
           // Free for sure only when it is: no impl or trait around it.
           if (fn && c.fnAt(at)!.free) expect([file, at, isAssociated(fn)]).toEqual([file, at, false]);
+          // Private as the tree has it: no visibility modifier.
+          if (fn) expect([file, at, c.fnAt(at)!.private]).toEqual([file, at, !fn.namedChildren.some((k) => k.type === 'visibility_modifier')]);
         }
         checked++;
       }

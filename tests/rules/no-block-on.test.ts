@@ -420,6 +420,13 @@ describe('no-block-on prefilter', () => {
     const helper = { filePath: '/p/src/lib.rs', text: 'use futures::executor::block_on;\npub fn helper() { block_on(async {}); }\n' };
     expect(lint([helper])).toBe(false);
     expect(lint([helper, { filePath: '/p/src/a.rs', text: 'async fn f() { crate::helper(); }\n' }])).toBe(true);
+    // A private free fn is seen by its own module and those inside it: with none in another file,
+    // by this file alone (a call elsewhere names another fn).
+    const private_ = { filePath: '/p/src/jobs.rs', text: 'use futures::executor::block_on;\nfn helper() { block_on(async {}); }\n' };
+    const elsewhere = { filePath: '/p/src/a.rs', text: 'async fn f() { crate::jobs::helper(); }\n' };
+    expect(lint([private_, elsewhere])).toBe(false);
+    expect(lint([{ ...private_, text: `mod inner;\n${private_.text}` }, elsewhere])).toBe(true);
+    expect(lint([{ ...private_, text: `${private_.text}async fn g() { helper(); }\n` }])).toBe(true);
     // Text the contexts cannot be read from (an async closure with an expression body): linted.
     expect(lint([{ ...test, text: `${test.text}fn g() { let c = async || 1; }\n` }])).toBe(true);
   });
