@@ -95,7 +95,6 @@ const KIND_OF_TYPE: Record<string, RuntimeKind> = {
 /** Item-defining macros whose bodies are re-parsed to find runtime statics. */
 const STATIC_MACROS = new Set(['lazy_static', 'thread_local']);
 const QUICK = /\b(?:Runtime|Builder|Handle|LocalSet|runtime)\b/;
-const TOKIO_WORD = /\btokio\b/;
 
 type Resolve = (node: SyntaxNode) => string | null;
 
@@ -991,13 +990,10 @@ export function allowedPlace(source: SourceFile, resolver: Resolver, allowIn: re
 /**
  * Whether a file's code may build or hold a runtime of its own: a
  * `Runtime::new`, `build` on a `Builder`, either renamed by `use … as`, or a
- * static next to the word `Runtime` — and the word `tokio`, which every path
- * the resolver resolves to tokio's runtime types holds (it follows no
- * re-export of another file). A file that does none of these shares no
- * runtime except one another file builds.
+ * static next to the word `Runtime`. A file that does none of these shares
+ * no runtime except one another file builds.
  */
 export function mayShareRuntime(code: string): boolean {
-  if (!TOKIO_WORD.test(code)) return false;
   if (/\bRuntime\s*::\s*new\b|\b(?:Runtime|Builder)\s+as\b/.test(code)) return true;
   if (/\bbuild\b/.test(code) && /\bBuilder\b/.test(code)) return true;
   return /\bstatic\b/.test(code) && /\bRuntime\b/.test(code);

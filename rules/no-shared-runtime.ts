@@ -83,12 +83,17 @@ export default createRule<Options>({
       },
       additionalProperties: false,
     },
-    // Every report needs a shared runtime: one this file builds or holds, or an accessor of
-    // another file used here (both found from text, lib/runtimes.ts and ProjectIndex). In a
-    // file under tests/ or benches/ everything is allowed (allowedPlace): nothing to report.
+    // Every report needs a shared runtime: one this file builds or holds — through a path or `use`
+    // that can name tokio::runtime, as the resolver follows no re-export of another file — or an
+    // accessor of another file used here (both found from text, lib/runtimes.ts and ProjectIndex).
+    // In a file under tests/ or benches/ everything is allowed (allowedPlace): nothing to report.
     prefilter: (file) =>
       !isTestFile(file.filePath) &&
-      ((RUNTIME_WORDS.test(file.text) && TOKIO_WORD.test(file.text) && mayShareRuntime(file.code) && mayNameModule(file.code, TOKIO_RUNTIME_MODULE)) || !!file.project?.maySeeSharedAccessor(file.filePath)),
+      ((RUNTIME_WORDS.test(file.text) &&
+        TOKIO_WORD.test(file.text) &&
+        mayShareRuntime(file.code) &&
+        mayNameModule(file.code, TOKIO_RUNTIME_MODULE)) ||
+        !!file.project?.maySeeSharedAccessor(file.filePath)),
   },
   defaultOptions: { allowIn: [] },
   create(context) {
