@@ -500,7 +500,7 @@ describe('start-up: what a run loads', () => {
     const probe = path.join(cwd, '.probe.js');
     fs.writeFileSync(
       probe,
-      `const marks = { yargs: '/yargs/', cosmiconfig: '/cosmiconfig/', ajv: '/ajv/dist/core.js', picomatch: '/picomatch/', 'tree-sitter': '/tree-sitter/', 'lint-files': '/lint-files.js' };` +
+      `const marks = { yargs: '/yargs/', cosmiconfig: '/cosmiconfig/', ajv: '/ajv/dist/core.js', picomatch: '/picomatch/', 'tree-sitter': '/tree-sitter/', 'lint-files': '/lint-files.js', 'rule code': '/rules/no-thread-spawn.js' };` +
         `process.on('exit', () => { const k = Object.keys(require.cache); process.stderr.write('LOADED ' + JSON.stringify(` +
         `Object.keys(marks).filter((n) => k.some((f) => f.includes(marks[n]))))); });`,
     );
@@ -514,19 +514,20 @@ describe('start-up: what a run loads', () => {
       '.rustokiorc.json': JSON.stringify({ extends: ['rustokio:recommended'], rules: { 'no-thread-sleep': ['warn', { loopStyle: 'sleep' }] } }),
       'src/main.rs': SLEEP,
     });
-    expect(loaded(rc, ['--format', 'compact', 'src/main.rs'])).toEqual({ code: 0, loaded: ['tree-sitter', 'lint-files'] });
+    expect(loaded(rc, ['--format', 'compact', 'src/main.rs'])).toEqual({ code: 0, loaded: ['tree-sitter', 'lint-files', 'rule code'] });
     const cargo = crate({
       'Cargo.toml': '[package]\nname = "x"\n\n[package.metadata.rustokio.rules]\nno-thread-sleep = ["error", { loopStyle = "sleep" }]\n',
       'src/main.rs': SLEEP,
     });
+    // Only no-thread-sleep is on there: no-thread-spawn's code is never loaded.
     expect(loaded(cargo, ['src/main.rs'])).toEqual({ code: 1, loaded: ['tree-sitter', 'lint-files'] });
     // What needs them still has them.
     expect(loaded(cargo, ['--rule', 'no-thread-sleep: off', 'src/main.rs']).loaded).toContain('yargs');
   });
 
-  test('a --cache run over an unchanged project loads no tree-sitter and no lint engine', () => {
+  test('a --cache run over an unchanged project loads no tree-sitter, no lint engine and no rule code', () => {
     const root = crate({ 'Cargo.toml': '[package]\nname = "x"\n', 'src/main.rs': SLEEP, 'src/lib.rs': CLEAN });
-    expect(loaded(root, ['--cache'])).toEqual({ code: 1, loaded: ['tree-sitter', 'lint-files'] });
+    expect(loaded(root, ['--cache'])).toEqual({ code: 1, loaded: ['tree-sitter', 'lint-files', 'rule code'] });
     expect(loaded(root, ['--cache'])).toEqual({ code: 1, loaded: [] });
     // A glob pattern needs picomatch.
     expect(loaded(root, ['--cache', 'src/*.rs']).loaded).toEqual(['picomatch']);
