@@ -5,12 +5,14 @@
  * the engine code they import (a sixth of a new process's start-up).
  *
  * `npm run build` writes the catalog next to the compiled rules
- * (lib/config/precompile.ts): each rule's metadata as JSON, and the size and
- * mtime of its compiled file. The registry (rules/index.ts) takes a rule
+ * (lib/config/precompile.ts): each rule's metadata as JSON, and a hash of
+ * its compiled file (not its mtime: npm sets every installed file's to one
+ * date). The registry (rules/index.ts) takes a rule
  * from it as a stand-in that loads the rule's module on first use of its
  * code (its prefilter, `create`); a catalog that is missing, unreadable or
- * older than a rule's file is not used.
+ * made from other rule files is not used.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { RuleModule } from './rule';
@@ -20,8 +22,8 @@ export const CATALOG_FILE = 'catalog.json';
 export interface CatalogEntry {
   /** The rule's module, `rules/<file>`, without extension. */
   file: string;
-  size: number;
-  mtimeMs: number;
+  /** sha1 of the compiled module. */
+  hash: string;
   id: string;
   /** The metadata but the prefilter (a regex or a function: code). */
   meta: Omit<RuleModule['meta'], 'prefilter'>;
@@ -31,8 +33,7 @@ export interface CatalogEntry {
 /** The entry of a loaded rule (the catalog's JSON must give it back unchanged). */
 export function catalogEntry(rule: RuleModule<any>, file: string, compiled: string): CatalogEntry {
   const { prefilter: _code, ...meta } = rule.meta;
-  const st = fs.statSync(compiled);
-  const entry: CatalogEntry = { file, size: st.size, mtimeMs: st.mtimeMs, id: rule.id, meta, defaultOptions: rule.defaultOptions };
+  const entry: CatalogEntry = { file, hash: hashOf(compiled), id: rule.id, meta, defaultOptions: rule.defaultOptions };
   if (!isPlainJson(meta) || !isPlainJson(rule.defaultOptions)) {
     throw new Error(`rule ${rule.id}: its metadata (but the prefilter) and default options must be plain JSON for the catalog`);
   }
@@ -62,15 +63,19 @@ export function readCatalog(dir: string, files: readonly string[]): Map<string, 
   const byFile = new Map(Array.isArray(entries) ? entries.map((e) => [e.file, e]) : []);
   for (const file of files) {
     const e = byFile.get(file);
-    let st: fs.Stats;
+    let hash: string;
     try {
-      st = fs.statSync(path.join(dir, `${file}.js`));
+      hash = hashOf(path.join(dir, `${file}.js`));
     } catch {
       return null;
     }
-    if (!e || e.size !== st.size || e.mtimeMs !== st.mtimeMs) return null;
+    if (!e || e.hash !== hash) return null;
   }
   return byFile;
+}
+
+function hashOf(file: string): string {
+  return createHash('sha1').update(fs.readFileSync(file)).digest('hex');
 }
 
 /** A rule from its catalog entry: its module is loaded when its code is first needed. */
