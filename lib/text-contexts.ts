@@ -54,12 +54,13 @@ export function textContexts(code: string): TextContexts | null {
     if (span === null) return null;
     if (span) asyncSpans.push(span);
   }
-  // From each `impl` or `trait` to the end of the first block after it: a fn outside all of them is free.
+  // From each `impl` or `trait` to the end of the block its header opens (to the end of the file when
+  // the header does not read plainly): a fn outside all of them is free.
   const implSpans: Span[] = [];
   IMPL_OR_TRAIT.lastIndex = 0;
   for (let m = IMPL_OR_TRAIT.exec(code); m; m = IMPL_OR_TRAIT.exec(code)) {
-    const open = code.indexOf('{', m.index);
-    implSpans.push({ start: m.index, end: open < 0 ? code.length : close.get(open)! });
+    const body = bodyAfter(code, m.index + m[0].length, close);
+    implSpans.push({ start: m.index, end: body ? body.end : code.length });
   }
   const fns: (Span & TextFn)[] = [];
   FN.lastIndex = 0;
@@ -152,8 +153,17 @@ function fnBody(code: string, from: number, close: Map<number, number>): Span | 
     i = skipBlanks(code, i);
   }
   if (code[i] !== '(') return null;
+  return bodyAfter(code, close.get(i)! + 1, close);
+}
+
+/**
+ * The block a header from `i` on opens: the first `{` outside angle
+ * brackets, parentheses and square brackets (false: a `;` first, no body);
+ * null when a `{` comes inside them (a const generic argument) first.
+ */
+function bodyAfter(code: string, i: number, close: Map<number, number>): Span | false | null {
   let angles = 0;
-  for (i = close.get(i)! + 1; i < code.length; i++) {
+  for (; i < code.length; i++) {
     const c = code[i];
     if (c === '-' && code[i + 1] === '>') i++;
     else if (c === '<') angles++;
