@@ -18,7 +18,7 @@
 import { parse, SyntaxNode, Tree } from './parser';
 import { collectErrors, lineIndexOf, lineStarts, Range } from './source';
 import { INTERESTING_WORDS } from './paths';
-import { codeText } from './prefilter';
+import { bracketPairsOf, codeWithOffsets } from './prefilter';
 
 const CALL_LIKE = new Set([
   'println', 'print', 'eprintln', 'eprint', 'format', 'format_args', 'write', 'writeln',
@@ -85,17 +85,24 @@ const WELL_KNOWN = new RegExp(`(?<![A-Za-z0-9_\\u00a1-\\uffff])(?:${[...CALL_LIK
 function wellKnownInvocations(text: string, tree: Tree): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   let last = -1;
-  // The code with comments and literals blanked, offsets kept (null: not lexed; every hit is looked at).
+  // The code with comments and literals blanked, offsets kept, and its bracket pairs (null: not
+  // lexed, or brackets that do not match; every hit is looked at then).
   let code: string | null | undefined;
+  let pairs: Map<number, number> | null = null;
   for (const m of text.matchAll(WELL_KNOWN)) {
-    code ??= codeText(text, true);
+    if (code === undefined) {
+      code = codeWithOffsets(text);
+      pairs = bracketPairsOf(text);
+    }
     if (code !== null) {
       if (code.charCodeAt(m.index!) === SPACE) continue;
       const name = m[0].slice(0, -1).trimEnd();
-      if (!ALWAYS.has(name)) {
-        const open = m.index! + m[0].length;
-        const end = bracketsEnd(code, open);
-        if (end > 0 && !INTERESTING_WORDS.test(text.slice(open, end))) continue;
+      if (!ALWAYS.has(name) && pairs) {
+        // The arguments: the bracketed group right after the `!`.
+        let open = m.index! + m[0].length;
+        while (open < code.length && /\s/.test(code[open])) open++;
+        const close = pairs.get(open);
+        if (close !== undefined && !INTERESTING_WORDS.test(text.slice(open, close + 1))) continue;
       }
     }
     // The smallest node holding both the name and its `!` is the invocation (`a::name!` too: the
@@ -112,28 +119,6 @@ function wellKnownInvocations(text: string, tree: Tree): SyntaxNode[] {
 }
 
 const SPACE = 32;
-const CLOSING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-
-/**
- * Where the bracketed group that opens at `from` (after blanks) ends in
- * `code` (brackets of every kind nested in it, matched); -1 when none opens
- * there or it does not close as it opened.
- */
-function bracketsEnd(code: string, from: number): number {
-  let i = from;
-  while (i < code.length && /\s/.test(code[i])) i++;
-  if (!(code[i] in CLOSING)) return -1;
-  const expected: string[] = [];
-  for (; i < code.length; i++) {
-    const c = code[i];
-    if (c === '(' || c === '[' || c === '{') expected.push(CLOSING[c]);
-    else if (c === ')' || c === ']' || c === '}') {
-      if (expected.pop() !== c) return -1;
-      if (expected.length === 0) return i + 1;
-    }
-  }
-  return -1;
-}
 
 function lastSegment(macro: SyntaxNode): string {
   if (macro.type === 'scoped_identifier') return macro.childForFieldName('name')?.text ?? '';

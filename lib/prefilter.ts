@@ -14,7 +14,7 @@
  */
 import type { Prefilter, RuleModule } from './rule';
 import type { ProjectIndex } from './project';
-import { TextContexts, TextFn, textContexts } from './text-contexts';
+import { bracketPairs, TextContexts, TextFn, textContexts } from './text-contexts';
 import { callSite, regexOf, wordAlternation } from './calls';
 
 /** What a prefilter function sees of a file. */
@@ -131,7 +131,8 @@ export function mayReport(
  * only: a name of the code must sit in code that may be async.
  */
 export function mayRunFromAsync(file: PrefilterInput, names: readonly string[], reached = true): boolean {
-  const { code, contexts } = contextsOf(file.filePath, file.text);
+  const code = codeWithOffsets(file.text);
+  const contexts = contextsOfText(file.text);
   if (!code || !contexts) return true;
   // The fns holding them in sync code, asked about together. A private free fn of a file that
   // declares no module in another file can be called from this file alone (Rust's privacy).
@@ -151,27 +152,52 @@ export function mayRunFromAsync(file: PrefilterInput, names: readonly string[], 
 }
 
 /**
- * A file's code with offsets kept, and its contexts, for its text: asked by
- * phase 1, phase 2 and the lint of the file, and by several rules; kept for
- * the last files asked about.
+ * What is read of a text without a parse, kept for the last texts asked
+ * about (phase 1, phase 2, macro lowering and the rules ask about the same
+ * file's text): its code with offsets kept (`codeText(text, true)`), its
+ * bracket pairs and its contexts (lib/text-contexts.ts), each made when
+ * first asked for.
  */
-function contextsOf(filePath: string, text: string): { code: string | null; contexts: TextContexts | null } {
-  let known = CONTEXTS.get(filePath);
-  if (known?.text !== text) {
-    const code = codeText(text, true);
-    known = { text, code, contexts: code === null ? null : textContexts(code) };
-    CONTEXTS.delete(filePath);
-    CONTEXTS.set(filePath, known);
-    if (CONTEXTS.size > MAX_CONTEXTS) CONTEXTS.delete(CONTEXTS.keys().next().value!);
+function lexed(text: string): Lexed {
+  let known = LEXED.get(text);
+  if (!known) {
+    known = { code: codeText(text, true) };
+    LEXED.set(text, known);
+    if (LEXED.size > MAX_LEXED) LEXED.delete(LEXED.keys().next().value!);
   }
   return known;
 }
 
+interface Lexed {
+  code: string | null;
+  pairs?: Map<number, number> | null;
+  contexts?: TextContexts | null;
+}
+
+const LEXED = new Map<string, Lexed>();
+const MAX_LEXED = 256;
+
+/** The text with comments and literals blanked, offsets kept (null: not lexed). */
+export function codeWithOffsets(text: string): string | null {
+  return lexed(text).code;
+}
+
+/** The offset of the bracket closing each bracket of the text's code; null when not lexed or they do not match. */
+export function bracketPairsOf(text: string): Map<number, number> | null {
+  const l = lexed(text);
+  if (l.pairs === undefined) l.pairs = l.code === null ? null : bracketPairs(l.code);
+  return l.pairs;
+}
+
+/** The text's contexts (lib/text-contexts.ts); null when it cannot be read so. */
+export function contextsOfText(text: string): TextContexts | null {
+  const l = lexed(text);
+  if (l.contexts === undefined) l.contexts = l.code === null ? null : textContexts(l.code, bracketPairsOf(text));
+  return l.contexts;
+}
+
 /** `mod name;`: a module whose code is in another file. */
 const OUT_OF_LINE_MOD = /\bmod\s+(?:r#)?[A-Za-z_\u00a1-\uffff][A-Za-z0-9_\u00a1-\uffff]*\s*;/;
-
-const CONTEXTS = new Map<string, { text: string; code: string | null; contexts: TextContexts | null }>();
-const MAX_CONTEXTS = 512;
 
 /** `names`, and the names `… name as other` binds in the code, to a fixed point. */
 function renamed(code: string, names: readonly string[]): string[] {

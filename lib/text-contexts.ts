@@ -44,8 +44,9 @@ const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 /** A visibility right before a fn's qualifiers and `fn` (`pub`, `pub(crate)`, …). */
 const PUB_BEFORE = /\bpub\b(?:\s*\([^()]*\))?\s+(?:(?:const|async|unsafe|default|extern(?:\s*"[^"]*")?)\s+)*$/;
 
-export function textContexts(code: string): TextContexts | null {
-  const close = matchBrackets(code);
+/** The contexts of `code`, with its bracket pairs (`bracketPairs`) when already known. */
+export function textContexts(code: string, pairs: Map<number, number> | null = bracketPairs(code)): TextContexts | null {
+  const close = pairs;
   if (!close) return null;
   const asyncSpans: Span[] = [];
   ASYNC.lastIndex = 0;
@@ -83,7 +84,7 @@ export function textContexts(code: string): TextContexts | null {
 }
 
 /** The offset of the bracket closing each `(`, `[` and `{` of the code; null when they do not match. */
-function matchBrackets(code: string): Map<number, number> | null {
+export function bracketPairs(code: string): Map<number, number> | null {
   const out = new Map<number, number>();
   const stack: number[] = [];
   for (let i = 0; i < code.length; i++) {
