@@ -100,7 +100,7 @@ export class ProjectIndex {
   /** Registration order of every file, summarised or pending: `files` iterates in this order. */
   private readonly ranks = new Map<string, number>();
   private nextRank = 0;
-  /** Per crate, the files (in registration order) of the crates that see it; for `ranks` as it was at `seeingOf.at`. */
+  /** filesSeeing and filesSeenBy answers, for `ranks` as it was at `seeingOf.at`. */
   private seeingOf = { at: -1, files: new Map<string, string[]>() };
   /** Changes with every file that comes or goes (`ranks`). */
   private membership = 0;
@@ -807,7 +807,7 @@ export class ProjectIndex {
     const open: Fn[] = [];
     for (const { name, free } of fns) {
       const form: FnForm = free ? 'free' : 'any';
-      const known = this.uncalledMemo.get(`${form}|${abs}|${name}`);
+      const known = this.knownUncalled(name, abs, form);
       if (known === false) return true;
       if (known === undefined) open.push({ name, form });
     }
@@ -827,12 +827,15 @@ export class ProjectIndex {
    * crates that cannot name the fn's (other test targets) are not read.
    */
   private uncalled(name: string, definedIn: string, form: FnForm): boolean {
-    // Asked by a prefilter, then by the rule (phase 2 and the lint of the file): once. Uncalled in
-    // any form (the prefilter's question) is uncalled in each.
-    const key = `${form}|${definedIn}|${name}`;
-    let known = this.uncalledMemo.get(key) ?? (this.uncalledMemo.get(`any|${definedIn}|${name}`) || undefined);
-    if (known === undefined) this.uncalledMemo.set(key, (known = this.calledOf([{ name, form }], definedIn) === null));
+    // Asked by a prefilter, then by the rule (phase 2 and the lint of the file): once.
+    let known = this.knownUncalled(name, definedIn, form);
+    if (known === undefined) this.uncalledMemo.set(`${form}|${definedIn}|${name}`, (known = this.calledOf([{ name, form }], definedIn) === null));
     return known;
+  }
+
+  /** An answer of `uncalled` already made: uncalled in any form (the prefilter's question) is uncalled in each. */
+  private knownUncalled(name: string, definedIn: string, form: FnForm): boolean | undefined {
+    return this.uncalledMemo.get(`${form}|${definedIn}|${name}`) ?? (this.uncalledMemo.get(`any|${definedIn}|${name}`) || undefined);
   }
 
   /**
@@ -864,12 +867,22 @@ export class ProjectIndex {
 
   /** The files of the crates that see crate `to` (a test target: its own), in registration order. */
   private filesSeeing(to: string): readonly string[] {
+    return this.filesWhere(`to|${to}`, (crate) => this.sees(crate, to));
+  }
+
+  /** The files of the crates crate `from` sees, in registration order. */
+  private filesSeenBy(from: string): readonly string[] {
+    return this.filesWhere(`from|${from}`, (crate) => this.sees(from, crate));
+  }
+
+  /** The registered files whose crate passes `test`, kept under `key` until a file comes or goes. */
+  private filesWhere(key: string, test: (crateId: string) => boolean): readonly string[] {
     if (this.seeingOf.at !== this.membership) this.seeingOf = { at: this.membership, files: new Map() };
-    let list = this.seeingOf.files.get(to);
+    let list = this.seeingOf.files.get(key);
     if (!list) {
       list = [];
-      for (const abs of this.ranks.keys()) if (this.sees(this.crateIdOf(abs) ?? '', to)) list.push(abs);
-      this.seeingOf.files.set(to, list);
+      for (const abs of this.ranks.keys()) if (test(this.crateIdOf(abs) ?? '')) list.push(abs);
+      this.seeingOf.files.set(key, list);
     }
     return list;
   }
@@ -925,9 +938,8 @@ export class ProjectIndex {
   mayNameAccessorElsewhere(filePath: string): boolean {
     const abs = path.resolve(filePath);
     if (this.codeOf(abs) === null) return true;
-    const from = this.crateIdOf(abs) ?? '';
-    for (const other of this.ranks.keys()) {
-      if (other !== abs && this.sees(from, this.crateIdOf(other) ?? '') && this.mayNameAccessorsOf(abs, other)) return true;
+    for (const other of this.filesSeenBy(this.crateIdOf(abs) ?? '')) {
+      if (other !== abs && this.mayNameAccessorsOf(abs, other)) return true;
     }
     return false;
   }
@@ -1031,8 +1043,7 @@ export class ProjectIndex {
     if (known) return known;
     const texts: AccessorText[][] = [];
     const summarised = new Set<string>();
-    for (const abs of this.ranks.keys()) {
-      if (!this.sees(from, this.crateIdOf(abs) ?? '')) continue;
+    for (const abs of this.filesSeenBy(from)) {
       const text = this.registeredText(abs);
       if (text === undefined) {
         // Summarised from a text not kept (or a cached summary): every accessor it defines.
