@@ -38,16 +38,27 @@ function test(re: RegExp, s: string): boolean {
   return re.test(s);
 }
 
-type Words = RegExp | readonly RegExp[] | { words: readonly RegExp[]; code: (code: string) => boolean };
+type Words = Exclude<Prefilter, (file: PrefilterInput) => boolean>;
+
+function wordsOf(p: Words): readonly RegExp[] {
+  return p instanceof RegExp ? [p] : 'words' in p ? p.words : p;
+}
 
 function matchesWords(p: Words, s: string): boolean {
-  if (p instanceof RegExp) return test(p, s);
-  return (Array.isArray(p) ? (p as readonly RegExp[]) : (p as { words: readonly RegExp[] }).words).every((re) => test(re, s));
+  return wordsOf(p).every((re) => test(re, s));
 }
 
 /** Words on the code, and then the code test of a prefilter that has one. */
 function matchesCode(p: Words, code: string): boolean {
-  return matchesWords(p, code) && (p instanceof RegExp || Array.isArray(p) || (p as { code: (c: string) => boolean }).code(code));
+  return matchesWords(p, code) && (!('code' in p) || p.code(code));
+}
+
+/**
+ * Whether a file holds every one of these words, on its raw text first (most
+ * files fail there, unlexed), then on its code: a prefilter test's start.
+ */
+export function holdsWords(file: PrefilterInput, words: readonly RegExp[]): boolean {
+  return words.every((re) => test(re, file.text)) && words.every((re) => test(re, file.code));
 }
 
 /**

@@ -12,7 +12,7 @@ import { BLOCK_ON_FNS, TOKIO_BLOCK_ON_METHODS } from '../lib/paths';
 import { asReceiver, fix, removeOwnLine, replace } from '../lib/edits';
 import { RuntimeFacts, argumentsOf, findBinding, isValue, mayBreakSend, methodCallOn, referencesTo } from '../lib/runtimes';
 import { TextEdit } from '../lib/types';
-import { mayRunFromAsync } from '../lib/prefilter';
+import { holdsWords, mayRunFromAsync } from '../lib/prefilter';
 
 /**
  * The first segments of BLOCK_ON_FNS and TOKIO_BLOCK_ON_METHODS: the crates one of whose paths a
@@ -41,8 +41,7 @@ export default createRule<Record<string, never>>({
     // the resolver follows no re-export of another file), or the receiver from a runtime accessor
     // of another file; and a `block_on` may be in async code or in a fn async code may call.
     prefilter: (file) =>
-      /\bblock_on\b/.test(file.text) &&
-      /\bblock_on\b/.test(file.code) &&
+      holdsWords(file, [/\bblock_on\b/]) &&
       (BLOCK_ON_CONTEXT.test(file.code) || !!file.project?.mayNameAccessorElsewhere(file.filePath)) &&
       mayRunFromAsync(file, ['block_on']),
     // The last segment of every path the rule flags (BLOCK_ON_FNS, TOKIO_BLOCK_ON_METHODS).

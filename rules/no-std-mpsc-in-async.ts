@@ -30,7 +30,7 @@ import {
   MPSC_TRY_SEND_ERROR,
   STD_MPSC,
 } from '../lib/paths';
-import { mayNameModule, mayRunFromAsync } from '../lib/prefilter';
+import { holdsWords, mayNameModule, mayRunFromAsync } from '../lib/prefilter';
 
 type Options = Record<string, never>;
 
@@ -52,7 +52,7 @@ export default createRule<Options>({
     // The rule looks only at files naming `mpsc` — by a path or `use` that can name std's — and
     // reports only in async code: a flagged method or a `for` loop there.
     prefilter: (file) =>
-      MPSC_WORDS.every((re) => re.test(file.text) && re.test(file.code)) &&
+      holdsWords(file, MPSC_WORDS) &&
       mayNameModule(file.code, STD_MPSC) &&
       mayRunFromAsync(file, [...FLAGGED_METHODS, 'for'], false),
     callNames: [...FLAGGED_METHODS],

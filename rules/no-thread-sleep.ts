@@ -7,7 +7,7 @@ import { createRule } from '../lib/rule';
 import { SyntaxNode } from '../lib/parser';
 import { SourceFile } from '../lib/source';
 import { STD_THREAD, THREAD_SLEEP, THREAD_SLEEP_MS } from '../lib/paths';
-import { mayNameModule, mayRunFromAsync } from '../lib/prefilter';
+import { holdsWords, mayNameModule, mayRunFromAsync } from '../lib/prefilter';
 import { fix, freshName, insertAt, replace } from '../lib/edits';
 import { patternBinds } from '../lib/resolve';
 import { removeLine } from '../lib/imports';
@@ -42,7 +42,7 @@ export default createRule<Options>({
     // path or `use` that can name `std::thread`; and a call of it may be in async code or in a fn
     // async code may call.
     prefilter: (file) =>
-      SLEEP_WORDS.every((re) => re.test(file.text) && re.test(file.code)) &&
+      holdsWords(file, SLEEP_WORDS) &&
       mayNameModule(file.code, STD_THREAD) &&
       mayRunFromAsync(file, ['sleep', 'sleep_ms']),
     // The last segments of THREAD_SLEEP and THREAD_SLEEP_MS.

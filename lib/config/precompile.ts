@@ -30,14 +30,11 @@ export function validatorsSource(rules: RuleRegistry): string {
 export const GENERATED_FILE = 'validators.generated.js';
 
 if (require.main === module) {
-  const { allRules, RULE_FILES } = require('../../rules') as typeof import('../../rules');
+  const { allRules, ruleList, RULE_FILES } = require('../../rules') as typeof import('../../rules');
   fs.writeFileSync(path.join(__dirname, GENERATED_FILE), validatorsSource(allRules));
-  // The rules' catalog, from the modules themselves (the registry loads them all while none is current).
+  // The rules' catalog (the registry's rules are in RULE_FILES order).
   const { CATALOG_FILE, catalogEntry } = require('../rule-catalog') as typeof import('../rule-catalog');
   const rulesDir = path.join(__dirname, '..', '..', 'rules');
-  const entries = RULE_FILES.map((file) => {
-    const rule = (require(path.join(rulesDir, file)) as { default: import('../rule').RuleModule<any> }).default;
-    return catalogEntry(rule, file, path.join(rulesDir, `${file}.js`));
-  });
+  const entries = ruleList.map((rule, i) => catalogEntry(rule, RULE_FILES[i], path.join(rulesDir, `${RULE_FILES[i]}.js`)));
   fs.writeFileSync(path.join(rulesDir, CATALOG_FILE), `${JSON.stringify(entries, null, 1)}\n`);
 }
